@@ -1,0 +1,1 @@
+"""Front Desk: a university's first-ask front desk chat bot."""

@@ -1,0 +1,1 @@
+"""The channel-agnostic conversation core: students' messages in, replies out."""

@@ -1,0 +1,1 @@
+"""Reading, checking and reloading the knowledge-base files in `kb/`."""

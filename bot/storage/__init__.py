@@ -1,0 +1,1 @@
+"""Storage: SQLModel tables, Alembic migrations and the repositories the domain needs."""

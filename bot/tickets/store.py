@@ -1,0 +1,282 @@
+"""Tickets in the database: rows to domain values and back, one unit of work per operation.
+
+The service does all its changes to a ticket — the ticket row, its history, its messages and
+the notifications they cause — inside one `TicketTransaction`, so they land together or not at
+all (a crash never leaves a staff reply without its notification).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any, Literal, cast, get_args
+
+from sqlalchemy import ColumnElement, and_
+from sqlmodel import Session, col, select
+
+from bot.storage.database import Database
+from bot.storage.tables import OutboxRow, TicketEventRow, TicketMessageRow, TicketRow
+from bot.tickets.errors import TicketNotFound
+from bot.tickets.model import (
+    OPEN_STATUSES,
+    Actor,
+    ActorKind,
+    StudentRef,
+    Ticket,
+    TicketEvent,
+    TicketMessage,
+    TicketStatus,
+)
+
+Recipient = Literal["student", "unit"]
+_OPEN_VALUES = [status.value for status in OPEN_STATUSES]
+
+
+class TicketTransaction:
+    """Reads and writes of one operation, committed together."""
+
+    def __init__(self, session: Session, now: datetime) -> None:
+        self._session = session
+        self._now = now
+
+    def get(self, ticket_id: int, *, for_update: bool = False) -> Ticket:
+        statement = select(TicketRow).where(col(TicketRow.id) == ticket_id)
+        if for_update:
+            # Row lock on PostgreSQL so two staff acting at once serialise; ignored by SQLite.
+            statement = statement.with_for_update()
+        row = self._session.exec(statement).first()
+        if row is None:
+            raise TicketNotFound(f"#{ticket_id}")
+        return _ticket(row)
+
+    def add(self, ticket: Ticket) -> Ticket:
+        """Insert a new ticket (its `id` is ignored) and return it with the assigned id."""
+        row = TicketRow.model_validate({**_row_values(ticket), "id": None})
+        row.next_sla_at = ticket.opened_at
+        self._session.add(row)
+        self._session.flush()
+        return _ticket(row)
+
+    def save(self, ticket: Ticket) -> None:
+        """Write `ticket` back; the sweeper looks at it again on its next pass."""
+        row = self._session.get(TicketRow, ticket.id)
+        if row is None:
+            raise TicketNotFound(ticket.number)
+        for name, value in _row_values(ticket).items():
+            setattr(row, name, value)
+        row.next_sla_at = self._now
+        self._session.add(row)
+
+    def event(
+        self, ticket_id: int, kind: str, actor: Actor, *, unit: str | None = None, detail: str = ""
+    ) -> None:
+        self._session.add(
+            TicketEventRow(
+                ticket_id=ticket_id,
+                at=self._now,
+                kind=kind,
+                actor_kind=actor.kind,
+                actor_id=actor.id,
+                actor_name=actor.name,
+                unit=unit,
+                detail=detail,
+            )
+        )
+
+    def message(self, ticket_id: int, author: Actor, text: str, *, to_student: bool) -> None:
+        self._session.add(
+            TicketMessageRow(
+                ticket_id=ticket_id,
+                at=self._now,
+                author_kind=author.kind,
+                author_id=author.id,
+                author_name=author.name,
+                to_student=to_student,
+                text=text,
+            )
+        )
+
+    def notify_student(self, ticket: Ticket, kind: str, text: str) -> None:
+        self._session.add(
+            OutboxRow(
+                created_at=self._now,
+                recipient="student",
+                channel=ticket.student.channel,
+                address=ticket.student.chat_id,
+                ticket_id=ticket.id,
+                kind=kind,
+                text=text,
+            )
+        )
+
+    def notify_unit(self, unit: str, ticket_id: int | None, kind: str, text: str) -> None:
+        self._session.add(
+            OutboxRow(
+                created_at=self._now,
+                recipient="unit",
+                channel=None,
+                address=unit,
+                ticket_id=ticket_id,
+                kind=kind,
+                text=text,
+            )
+        )
+
+
+class SqlTicketStore:
+    """Tickets, their history and messages in the database."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    @contextmanager
+    def transaction(self, now: datetime) -> Iterator[TicketTransaction]:
+        with self._database.session() as session:
+            yield TicketTransaction(session, now)
+
+    def get(self, ticket_id: int) -> Ticket:
+        with self._database.session() as session:
+            row = session.get(TicketRow, ticket_id)
+            if row is None:
+                raise TicketNotFound(f"#{ticket_id}")
+            return _ticket(row)
+
+    def for_student(self, channel: str, user_id: str, *, open_only: bool) -> list[Ticket]:
+        where = [
+            col(TicketRow.student_channel) == channel,
+            col(TicketRow.student_user_id) == user_id,
+        ]
+        if open_only:
+            where.append(col(TicketRow.status).in_(_OPEN_VALUES))
+        return self._select(and_(*where), order=col(TicketRow.id))
+
+    def queue(self, unit: str | None) -> list[Ticket]:
+        """Open tickets of `unit` (or of every unit), the most urgent first."""
+        where: list[ColumnElement[bool]] = [col(TicketRow.status).in_(_OPEN_VALUES)]
+        if unit is not None:
+            where.append(col(TicketRow.unit) == unit)
+        return self._select(and_(*where), order=col(TicketRow.respond_by))
+
+    def search(
+        self, *, since: datetime | None, until: datetime | None, unit: str | None
+    ) -> list[Ticket]:
+        """Tickets opened in [since, until) (either end open), of one unit or all."""
+        where: list[ColumnElement[bool]] = []
+        if since is not None:
+            where.append(col(TicketRow.opened_at) >= since)
+        if until is not None:
+            where.append(col(TicketRow.opened_at) < until)
+        if unit is not None:
+            where.append(col(TicketRow.unit) == unit)
+        return self._select(and_(True, *where), order=col(TicketRow.id))
+
+    def history(self, ticket_id: int) -> list[TicketEvent]:
+        with self._database.session() as session:
+            rows = session.exec(
+                select(TicketEventRow)
+                .where(col(TicketEventRow.ticket_id) == ticket_id)
+                .order_by(col(TicketEventRow.id))
+            ).all()
+            return [
+                TicketEvent(
+                    ticket_id=row.ticket_id,
+                    at=row.at,
+                    kind=row.kind,
+                    actor=Actor(_actor_kind(row.actor_kind), row.actor_id, row.actor_name),
+                    unit=row.unit,
+                    detail=row.detail,
+                )
+                for row in rows
+            ]
+
+    def messages(self, ticket_id: int) -> list[TicketMessage]:
+        with self._database.session() as session:
+            rows = session.exec(
+                select(TicketMessageRow)
+                .where(col(TicketMessageRow.ticket_id) == ticket_id)
+                .order_by(col(TicketMessageRow.id))
+            ).all()
+            return [
+                TicketMessage(
+                    ticket_id=row.ticket_id,
+                    at=row.at,
+                    author=Actor(_actor_kind(row.author_kind), row.author_id, row.author_name),
+                    text=row.text,
+                    to_student=row.to_student,
+                )
+                for row in rows
+            ]
+
+    def _select(self, where: ColumnElement[bool], *, order: Any) -> list[Ticket]:
+        with self._database.session() as session:
+            rows = session.exec(select(TicketRow).where(where).order_by(order)).all()
+            return [_ticket(row) for row in rows]
+
+
+def _actor_kind(value: str) -> ActorKind:
+    for kind in get_args(ActorKind):
+        if kind == value:
+            return cast(ActorKind, kind)
+    return "system"
+
+
+def _ticket(row: TicketRow) -> Ticket:
+    assert row.id is not None
+    return Ticket(
+        id=row.id,
+        status=TicketStatus(row.status),
+        question=row.question,
+        unit=row.unit,
+        first_unit=row.first_unit,
+        accountable_unit=row.accountable_unit,
+        student=StudentRef(
+            channel=row.student_channel,
+            user_id=row.student_user_id,
+            chat_id=row.student_chat_id,
+            display_name=row.student_name,
+            language="en" if row.student_language == "en" else "zh",
+        ),
+        opened_at=row.opened_at,
+        respond_by=row.respond_by,
+        resolve_by=row.resolve_by,
+        entry_id=row.entry_id,
+        complexity="complex" if row.complexity == "complex" else "general",
+        responded_at=row.responded_at,
+        resolved_at=row.resolved_at,
+        waiting_since=row.waiting_since,
+        claimed_by=row.claimed_by,
+        rating=row.rating,
+        rating_comment=row.rating_comment,
+        rated_at=row.rated_at,
+        reopen_count=row.reopen_count,
+    )
+
+
+def _row_values(ticket: Ticket) -> dict[str, object]:
+    return {
+        "id": ticket.id,
+        "status": ticket.status.value,
+        "question": ticket.question,
+        "unit": ticket.unit,
+        "first_unit": ticket.first_unit,
+        "accountable_unit": ticket.accountable_unit,
+        "entry_id": ticket.entry_id,
+        "complexity": ticket.complexity,
+        "student_channel": ticket.student.channel,
+        "student_user_id": ticket.student.user_id,
+        "student_chat_id": ticket.student.chat_id,
+        "student_name": ticket.student.display_name,
+        "student_language": ticket.student.language,
+        "opened_at": ticket.opened_at,
+        "respond_by": ticket.respond_by,
+        "resolve_by": ticket.resolve_by,
+        "responded_at": ticket.responded_at,
+        "resolved_at": ticket.resolved_at,
+        "waiting_since": ticket.waiting_since,
+        "claimed_by": ticket.claimed_by,
+        "rating": ticket.rating,
+        "rating_comment": ticket.rating_comment,
+        "rated_at": ticket.rated_at,
+        "reopen_count": ticket.reopen_count,
+    }

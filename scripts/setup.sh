@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs everything Front Desk needs into ./.venv (and the Telegram emulator for the tests).
+# Safe to run again: it only adds what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_tests=${1:-}
+python=${PYTHON:-python3}
+
+if [ ! -x .venv/bin/python ]; then
+  "$python" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+if [ "$want_tests" = "--tests" ]; then
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[embeddings,test]"
+  if [ -f package.json ]; then
+    npm ci --silent --no-audit --no-fund
+  fi
+else
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[embeddings]"
+fi
