@@ -55,6 +55,8 @@ _STAFF: dict[str, str] = {
     "warn": "提醒：问题 {number} 距{what}时限还有 {hours} 小时（{deadline}）。",
     "breach": "督办：问题 {number} 已超过{what}时限（{deadline}），责任单位：{unit}。"
     "请{supervisor}督促办理。",
+    "digest": "{kind}：以下 {count} 个问题（{what}时限）：",
+    "digest_more": "……另有 {count} 个，请在待办列表（/queue）中查看。",
     "remind": "催办：问题 {number} 已超{what}时限 {overdue}，仍未办理。责任单位：{unit}。",
 }
 
