@@ -47,7 +47,7 @@ class ConversationStates:
 
 
 class MessageLinks:
-    """Which ticket a chat message belongs to: a staff reply to it is routed by this, not by text."""
+    """Which ticket a chat message belongs to; a staff reply to it is routed by this, not text."""
 
     def __init__(self, database: Database, clock: Clock) -> None:
         self._database = database

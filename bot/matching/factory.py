@@ -1,0 +1,33 @@
+"""The matcher factory the composition root and the CLI use."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from bot.config import Settings
+from bot.matching.embeddings import E5Embedder, load_model
+from intents.decision import Thresholds
+from intents.kb import KnowledgeBase
+from intents.matcher import Embedding, Matcher
+
+log = logging.getLogger(__name__)
+
+
+def build_matcher(kb: KnowledgeBase, settings: Settings, cache_dir: Path | None) -> Matcher:
+    """A matcher for `kb` with the configured thresholds; embeddings when enabled and loadable."""
+    matching = settings.matching
+    thresholds = Thresholds(
+        answer=matching.answer,
+        margin=matching.margin,
+        suggest=matching.suggest,
+        max_suggestions=matching.max_suggestions,
+    )
+    embedding = None
+    if matching.embeddings:
+        model = load_model()
+        if model is not None:
+            embedder = E5Embedder(model, cache_dir)
+            vectors = embedder.phrase_vectors(Matcher.phrase_texts(kb))
+            embedding = Embedding(embedder.encode_query, vectors)
+    return Matcher(kb, thresholds, settings.frontdesk_unit, embedding)
