@@ -22,9 +22,9 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class MatchingSettings:
-    answer: float = 0.80
-    margin: float = 0.10
-    suggest: float = 0.45
+    answer: float = 0.85
+    margin: float = 0.02
+    suggest: float = 0.30
     max_suggestions: int = 3
     embeddings: bool = True
 

@@ -88,7 +88,7 @@ def describe(question: str, decision: Decision, kb: KnowledgeBase) -> str:
         )
     lines.append("candidates:")
     for rank, candidate in enumerate(decision.candidates, start=1):
-        entry = kb.by_id.get(candidate.entry)
-        text = entry.question if entry else ""
+        known = kb.by_id.get(candidate.entry)
+        text = known.question if known else ""
         lines.append(f"  {rank}. {candidate.score:.3f}  {candidate.entry}  {text}")
     return "\n".join(lines)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from intents.meta import MetaIntent, detect_meta
-
 from bot.clock import Clock
 from bot.config import Settings
 from bot.conversation.messages import Button, Incoming, Reply
@@ -22,6 +20,7 @@ from bot.conversation.tickets_view import TicketDialogue
 from bot.tickets.errors import TicketError
 from bot.tickets.model import StudentRef
 from bot.tickets.service import TicketService
+from intents.meta import MetaIntent, detect_meta
 
 log = logging.getLogger(__name__)
 

