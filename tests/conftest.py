@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -61,7 +62,9 @@ def _no_real_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 # -- databases: every storage test runs on SQLite and on the PostgreSQL at 127.0.0.1:5432 ---------
 
-POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+POSTGRES_URL = os.environ.get(
+    "FRONTDESK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 
 
 def _postgres_reachable() -> str | None:
@@ -82,7 +85,6 @@ def _postgres_reachable() -> str | None:
 @pytest.fixture(scope="session")
 def postgres_schema_url() -> Iterator[Callable[[], str]]:
     """Makes URLs of fresh PostgreSQL schemas (one per test), dropped at the end of the run."""
-    import os
     import uuid
 
     import sqlalchemy

@@ -58,9 +58,8 @@ def test_message_links_find_the_ticket_of_a_message(database_url: str) -> None:
     database = Database(database_url)
     database.migrate()
     clock = ManualClock(NOW)
-    from bot.sla.calendar import NaturalCalendar
-
     from bot.kb.loader import load_kb
+    from bot.sla.calendar import NaturalCalendar
     from bot.tickets.outbox import Outbox
     from bot.tickets.service import TicketService
     from bot.tickets.store import SqlTicketStore

@@ -1,0 +1,82 @@
+"""`frontdesk kb check` and `kb eval`: what admins run after editing the KB."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.bot.cli.conftest import CliRunner
+
+ROOT = Path(__file__).parents[3]
+DEMO_KB = ROOT / "kb"
+BROKEN = ROOT / "tests" / "data" / "kb" / "broken"
+
+
+def test_demo_kb_passes_its_own_check(cli: CliRunner) -> None:
+    result = cli("kb", "check", "--kb", str(DEMO_KB))
+    assert result.code == 0, result.out + result.err
+    assert "regression" in result.out
+
+
+@pytest.mark.parametrize(
+    ("broken_file", "message"),
+    [
+        ("syntax.toml", "syntax.toml:"),
+        ("duplicate_id.toml", "duplicate"),
+        ("unknown_unit.toml", "unknown unit"),
+        ("empty_answer.toml", "empty"),
+        ("missing_answer.toml", "missing field 'answer'"),
+    ],
+)
+def test_a_broken_copy_fails_with_file_and_line(
+    cli: CliRunner, tmp_path: Path, broken_file: str, message: str
+) -> None:
+    kb = tmp_path / "kb"
+    shutil.copytree(DEMO_KB, kb)
+    shutil.copy(BROKEN / broken_file, kb / broken_file)
+    result = cli("kb", "check", "--kb", str(kb))
+    assert result.code == 1
+    lines = [line for line in (result.out + result.err).splitlines() if broken_file in line]
+    assert lines, result.out
+    assert any(message in line for line in lines), lines
+    assert any(
+        f"{broken_file}:" in line and line.split(f"{broken_file}:")[1][:1].isdigit()
+        for line in lines
+    ), lines
+
+
+def test_a_failing_regression_question_fails_the_check(cli: CliRunner, tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    shutil.copytree(DEMO_KB, kb)
+    (kb / "regression" / "zz_wrong.toml").write_text(
+        '[[case]]\nquestion = "校园网连不上"\nexpect = "no-such-entry"\n', encoding="utf-8"
+    )
+    result = cli("kb", "check", "--kb", str(kb))
+    assert result.code == 1
+    assert "zz_wrong.toml:" in result.out
+
+
+def test_eval_prints_rates_per_kind(cli: CliRunner, tmp_path: Path) -> None:
+    labelled = tmp_path / "labelled.jsonl"
+    labelled.write_text(
+        '{"question": "缓考怎么申请", "entry": "jwc-deferred-exam", '
+        '"unit": "jwc", "kind": "short"}\n'
+        '{"question": "食堂太咸了", "entry": null, "unit": "frontdesk", "kind": "out_of_scope"}\n',
+        encoding="utf-8",
+    )
+    minimal = ROOT / "tests" / "data" / "kb" / "minimal"
+    result = cli("kb", "eval", str(labelled), "--kb", str(minimal))
+    assert result.code == 0, result.err
+    assert "top-1" in result.out
+    assert "out_of_scope" in result.out
+    assert "ALL" in result.out
+
+
+def test_eval_reports_a_bad_label_file_with_its_line(cli: CliRunner, tmp_path: Path) -> None:
+    labelled = tmp_path / "bad.jsonl"
+    labelled.write_text('{"question": "ok", "entry": null}\nnot json\n', encoding="utf-8")
+    result = cli("kb", "eval", str(labelled), "--kb", str(ROOT / "tests/data/kb/minimal"))
+    assert result.code == 1
+    assert "bad.jsonl:2" in result.err

@@ -1,0 +1,173 @@
+"""Whole student dialogues through the conversation core, as tables.
+
+Each step is one thing the student (or staff, through the ticket service) does, with text the
+student must then see. Buttons are pressed by their label, as a person would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from bot.app import FrontDesk
+from bot.clock import ManualClock
+from bot.tickets.model import Actor
+from tests.support.dialogue import Student
+
+
+@dataclass(frozen=True)
+class Step:
+    action: str  # say | press | command | sticker | staff_reply | ask_student | resolve | wait
+    value: str = ""
+    expect: tuple[str, ...] = ()  # substrings the student sees
+    buttons: tuple[str, ...] = ()  # labels the student is offered
+    absent: tuple[str, ...] = ()  # substrings that must not appear
+
+
+def say(
+    text: str, *expect: str, buttons: tuple[str, ...] = (), absent: tuple[str, ...] = ()
+) -> Step:
+    return Step("say", text, expect, buttons, absent)
+
+
+def press(label: str, *expect: str, buttons: tuple[str, ...] = ()) -> Step:
+    return Step("press", label, expect, buttons)
+
+
+NIC_STAFF = Actor(kind="staff", id="terminal:wang", name="王老师", units=frozenset({"nic"}))
+JWC_STAFF = Actor(kind="staff", id="terminal:li", name="李老师", units=frozenset({"jwc"}))
+
+DIALOGUES: dict[str, list[Step]] = {
+    "answer, then solved": [
+        say("缓考怎么申请", "缓考申请", buttons=("已解决", "没解决，转人工")),
+        press("已解决", "很高兴帮到您"),
+    ],
+    "answer, not solved, a ticket for the entry's unit": [
+        say("补考时间", "补考安排在下学期"),
+        press("没解决，转人工", "已为您登记问题 #1", "【教务处】", "24 小时内答复"),
+        Step("command", "status", ("#1", "教务处", "待受理", "还剩 1 天")),
+    ],
+    "did you mean, then a choice": [
+        say("考试", "您是想问", buttons=("生病了期末考试能申请缓考吗？", "都不是，转人工")),
+        press("考试挂科了什么时候补考？", "补考安排在下学期"),
+    ],
+    "did you mean, none of these": [
+        say("考试", "您是想问"),
+        press("都不是，转人工", "已为您登记问题 #1"),
+    ],
+    "out of scope goes to the front desk": [
+        say("食堂今天的红烧肉太咸了", "已为您登记问题 #1", "【学生事务服务中心】"),
+    ],
+    "a unit named in the question gets the ticket": [
+        say("网信中心的老师能帮我看看机房打印机卡纸吗", "【网络信息中心】"),
+    ],
+    "staff reply reaches the student; follow-up reaches staff; resolve asks for a rating": [
+        say("网信中心的老师能帮我看看机房打印机卡纸吗", "#1"),
+        Step("staff_reply", "请告诉我机房门牌号", ("网络信息中心", "请告诉我机房门牌号")),
+        say("理科楼 302", "已补充到问题 #1"),
+        Step("resolve", "已修好", ("已修好",)),
+        press("5 ★★★★★", "感谢评价（5 分）"),
+        say("修得很快，谢谢", "您的意见已记录"),
+    ],
+    "meta intents": [
+        say("你好", "您好"),
+        say("帮助", "用法"),
+        say("谢谢", "不客气"),
+        Step("command", "status", ("没有待处理的问题",)),
+        say("转人工", "请用一两句话描述"),
+        say("我的学籍信息有错误", "已为您登记问题 #1"),
+    ],
+    "English in, English out": [
+        say("hello", "Hi!"),
+        say("the canteen food is too salty", "registered as #1", "response within 24 hours"),
+        Step("command", "status", ("#1", "waiting for the office", "left")),
+    ],
+    "bad input loses nothing": [
+        say("   ", "没有收到文字内容"),
+        Step("sticker", "sticker", ("只能读文字消息",)),
+        Step("command", "frobnicate", ("没有 /frobnicate 这个命令",)),
+        say("<b>缓考</b>怎么*申请*？", "缓考申请"),
+        say("🙂🙂🙂", "已为您登记问题 #1"),
+        # The open ticket takes the rest of what the student writes, in full.
+        say("宿舍" * 2000, "已补充到问题 #1"),
+    ],
+    "a stale button is refused politely": [
+        Step("press", "pick:jwc-makeup-exam", ("选项已经过期",)),
+        Step("press", "rate:99:5", ("#99",)),
+    ],
+    "staff asks for information; the answer goes to the ticket and resumes it": [
+        say("网信中心的老师能帮我看看机房打印机卡纸吗", "#1"),
+        Step("ask_student", "请提供机房门牌号", ("需要您补充信息", "请提供机房门牌号")),
+        Step("command", "status", ("等待您补充信息",)),
+        say("理科楼 302", "已补充到问题 #1"),
+        Step("command", "status", ("办理中",)),
+    ],
+    "withdraw from the status list": [
+        say("食堂今天的红烧肉太咸了", "#1"),
+        Step("command", "status", ("#1",), buttons=("撤回 #1",)),
+        press("撤回 #1", "已撤回"),
+        Step("command", "status", ("没有",)),
+    ],
+    "reopen a resolved ticket that was not really solved": [
+        say("网信中心的老师能帮我看看机房打印机卡纸吗", "#1"),
+        Step("resolve", "已修好", ("已办结", "请为问题 #1"), buttons=("5 ★★★★★",)),
+        Step("command", "status", ("已办结",), buttons=("重新打开 #1",)),
+        press("重新打开 #1", "重新打开"),
+        Step("command", "status", ("办理中",)),
+    ],
+    "a rating follow-up comes once when nobody rated": [
+        say("网信中心的老师能帮我看看机房打印机卡纸吗", "#1"),
+        Step("resolve", "已修好", ("已办结",)),
+        Step("wait", "25", ("回访", "#1"), buttons=("1 ★",)),
+        Step("wait", "25", (), absent=("回访",)),
+    ],
+    "someone else's ticket is refused": [
+        Step("press", "withdraw:1", ("#1",)),
+        Step("press", "reopen:abc", ("过期",)),
+    ],
+    "cancel drops the offer": [
+        say("考试", "您是想问"),
+        say("取消", "已取消"),
+        say("取消", "没有需要取消的操作"),
+    ],
+}
+
+
+def _run(desk: FrontDesk, clock: ManualClock, steps: list[Step]) -> None:
+    student = Student(desk)
+    for number, step in enumerate(steps, start=1):
+        if step.action == "say":
+            student.say(step.value)
+        elif step.action == "press":
+            student.press(step.value)
+        elif step.action == "command":
+            student.command(step.value)
+        elif step.action == "sticker":
+            student.send_unsupported(step.value)
+        elif step.action == "wait":
+            clock.advance(hours=float(step.value))
+            desk.housekeeping()  # what the running bot does every minute
+            student.notifications()
+        else:
+            ticket = desk.tickets.for_student("terminal", student.user_id)[0]
+            staff = NIC_STAFF if ticket.unit == "nic" else JWC_STAFF
+            if step.action == "staff_reply":
+                desk.tickets.reply(ticket.id, staff, step.value)
+            elif step.action == "ask_student":
+                desk.tickets.ask_student(ticket.id, staff, step.value)
+            else:
+                desk.tickets.resolve(ticket.id, staff, step.value)
+            student.notifications()
+        where = f"step {number} {step.action} {step.value[:30]!r}"
+        for expected in step.expect:
+            assert expected in student.text, f"{where}: {expected!r} not in {student.text!r}"
+        for unwanted in step.absent:
+            assert unwanted not in student.text, f"{where}: {unwanted!r} in {student.text!r}"
+        for label in step.buttons:
+            assert label in student.buttons, f"{where}: no button {label!r} in {student.buttons}"
+
+
+@pytest.mark.parametrize("name", list(DIALOGUES))
+def test_dialogue(desk: FrontDesk, clock: ManualClock, name: str) -> None:
+    _run(desk, clock, DIALOGUES[name])
