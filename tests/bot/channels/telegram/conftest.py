@@ -1,0 +1,152 @@
+"""A real python-telegram-bot Application over a fake Bot API (httpx MockTransport).
+
+The bot's own code paths (handlers, PTB's request and parsing) all run; only the HTTP
+transport is swapped, as httpx's MockTransport is made for. No network is touched.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from telegram import Update
+from telegram.ext import CallbackContext
+from telegram.request import HTTPXRequest
+
+from bot.app import FrontDesk, build_frontdesk
+from bot.channels.telegram import build_application
+from bot.channels.telegram.handlers import TelegramFrontDesk
+from bot.clock import ManualClock
+from tests.support.tickets import MINIMAL_KB, START, service_settings
+
+PAYLOADS = Path(__file__).parents[3] / "data" / "telegram"
+BOT_USER = {"id": 1, "is_bot": True, "first_name": "FrontDesk", "username": "frontdesk_bot"}
+UNIT_GROUPS = {"nic": -100, "jwc": -200, "frontdesk": -300}
+
+
+@dataclass
+class FakeBotApi:
+    """Answers Bot API calls like Telegram would and records every message the bot sends."""
+
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    calls: list[str] = field(default_factory=list)
+    fail_methods: set[str] = field(default_factory=set)
+    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        method = request.url.path.rsplit("/", 1)[-1]
+        self.calls.append(method)
+        params = _params(request)
+        if method in self.fail_methods:
+            return httpx.Response(500, json={"ok": False, "error_code": 500, "description": "fail"})
+        if method == "getMe":
+            return _ok(BOT_USER)
+        if method == "sendMessage":
+            chat_id = int(params["chat_id"])
+            message = {
+                "message_id": next(self.ids),
+                "date": 1795312800,
+                "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+                "from": BOT_USER,
+                "text": params.get("text", ""),
+            }
+            markup = params.get("reply_markup")
+            if isinstance(markup, str):
+                markup = json.loads(markup)
+            self.sent.append(
+                {
+                    "chat_id": chat_id,
+                    "text": params.get("text", ""),
+                    "markup": markup,
+                    "message_id": message["message_id"],
+                }
+            )
+            return _ok(message)
+        if method == "getUpdates":
+            return _ok([])
+        return _ok(True)
+
+    def to(self, chat_id: int) -> list[dict[str, Any]]:
+        return [m for m in self.sent if m["chat_id"] == chat_id]
+
+    def texts(self, chat_id: int) -> str:
+        return "\n".join(m["text"] for m in self.to(chat_id))
+
+    def buttons(self, chat_id: int) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for message in self.to(chat_id):
+            for row in (message["markup"] or {}).get("inline_keyboard", []):
+                for button in row:
+                    found[button["text"]] = button["callback_data"]
+        return found
+
+
+def _params(request: httpx.Request) -> dict[str, Any]:
+    body = request.content.decode() if request.content else ""
+    if not body:
+        return {}
+    if request.headers.get("content-type", "").startswith("application/json"):
+        loaded: dict[str, Any] = json.loads(body)
+        return loaded
+    return dict(httpx.QueryParams(body))
+
+
+def _ok(result: object) -> httpx.Response:
+    return httpx.Response(200, json={"ok": True, "result": result})
+
+
+@dataclass
+class TelegramWorld:
+    desk: FrontDesk
+    api: FakeBotApi
+    application: Any
+    bot_desk: TelegramFrontDesk
+    clock: ManualClock
+    next_update: itertools.count[int] = field(default_factory=lambda: itertools.count(5000))
+
+    async def send(self, name: str, *, update_id: int | None = None, **changes: Any) -> None:
+        """Feed a payload file, with `text`, `data`, `reply_to` etc. changed, through PTB."""
+        payload = copy.deepcopy(json.loads((PAYLOADS / f"{name}.json").read_text("utf-8")))
+        payload["update_id"] = update_id if update_id is not None else next(self.next_update)
+        body = payload.get("message") or payload.get("edited_message") or payload["callback_query"]
+        for key, value in changes.items():
+            if key == "reply_to":
+                body["reply_to_message"]["message_id"] = value
+            elif key == "chat_id":
+                target = body.get("message", body)
+                target["chat"]["id"] = value
+            elif key == "user_id":
+                body["from"]["id"] = value
+            else:
+                body[key] = value
+        await self.application.process_update(Update.de_json(payload, self.application.bot))
+
+    async def deliver(self) -> None:
+        await self.bot_desk.deliver(CallbackContext(self.application))
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[TelegramWorld]:
+    clock = ManualClock(START)
+    settings = service_settings(f"sqlite:///{tmp_path / 'tg.db'}")
+    settings = replace(
+        settings,
+        kb_dir=MINIMAL_KB,
+        matching=replace(settings.matching, embeddings=False),
+        telegram=replace(settings.telegram, token="123:TEST", unit_groups=UNIT_GROUPS),
+        admins=("telegram:999",),
+    )
+    desk = build_frontdesk(settings, clock=clock, cache_dir=tmp_path)
+    api = FakeBotApi()
+    request = HTTPXRequest(httpx_kwargs={"transport": httpx.MockTransport(api.handle)})
+    application = build_application(desk, settings, request=request)
+    async with application:
+        yield TelegramWorld(desk, api, application, application.bot_data["frontdesk"], clock)
+    desk.close()
