@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --tests
-.venv/bin/ruff check bot intents tests bench
+.venv/bin/ruff check --no-cache bot intents tests bench
+.venv/bin/ruff format --no-cache --check bot intents tests bench
 .venv/bin/mypy
 .venv/bin/python -m pytest "$@"

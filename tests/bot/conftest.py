@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from bot.sla.calendar import NaturalCalendar
 
 from bot.clock import ManualClock
 from bot.kb.loader import load_kb
+from bot.sla.calendar import NaturalCalendar
 from bot.storage.database import Database
 from bot.tickets.outbox import Outbox
 from bot.tickets.service import TicketService

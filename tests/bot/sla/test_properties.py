@@ -11,12 +11,12 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
-from bot.sla.calendar import NaturalCalendar
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.clock import ManualClock
 from bot.kb.loader import load_kb
+from bot.sla.calendar import NaturalCalendar
 from bot.sla.sweeper import Sweeper
 from bot.storage.database import Database
 from bot.tickets.errors import TicketError

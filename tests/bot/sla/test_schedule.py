@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from bot.sla.calendar import NaturalCalendar
 
 from bot.config import SlaSettings
+from bot.sla.calendar import NaturalCalendar
 from bot.sla.schedule import SlaView, schedule
 
 OPENED = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
