@@ -1,0 +1,107 @@
+"""The matcher on the demo KB (lexical mode: pure, no model), as a table of questions.
+
+Each row: a question as students write it, and what must happen — the entry answered or
+offered first, or a ticket for a unit. The confusable pairs are here on purpose.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.kb.loader import load_kb
+from intents.decision import Thresholds
+from intents.kb import Entry, KnowledgeBase, Unit
+from intents.matcher import Matcher
+
+DEMO = load_kb(Path(__file__).parents[2] / "kb")
+THRESHOLDS = Thresholds(answer=0.85, margin=0.02, suggest=0.30, max_suggestions=3)
+MATCHER = Matcher(DEMO, THRESHOLDS, "frontdesk")
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("缓考怎么申请", "jwc-deferred-exam"),
+        ("补考时间", "jwc-makeup-exam"),
+        ("补考没过要重修怎么报名", "jwc-retake"),
+        ("学生证丢了怎么补办", "xsc-student-id"),
+        ("校园卡丢了先挂失", "card-loss-report"),
+        ("饭卡丢了", "card-loss-report"),
+        ("成绩单怎么打印", "jwc-transcript"),
+        ("在读证明怎么开", "jwc-enrollment-cert"),
+        ("国家奖学金怎么申请", "xsc-scholarship"),
+        ("助学金怎么申请", "xsc-grant"),
+        ("宿舍网口坏了报修", "nic-network-repair"),
+        ("宿舍灯坏了找谁修", "hqc-dorm-repair"),
+        ("校園網連不上怎麼辦", "nic-wifi-connect"),
+        ("校园往连不上", "nic-wifi-connect"),
+        ("vpn连不上", "nic-vpn"),
+        ("老师您好，我是大二的学生，想问一下补考什么时候开始呀，谢谢老师", "jwc-makeup-exam"),
+        ("How do I print my transcript?", "jwc-transcript"),
+        ("I lost my campus card", "card-loss-report"),
+    ],
+)
+def test_best_candidate(question: str, entry: str) -> None:
+    decision = MATCHER.match(question)
+    assert decision.candidates[0].entry == entry, decision
+    assert decision.kind in {"answer", "suggest"}
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("食堂太难吃了我要投诉", "hqc"),
+        ("宿管阿姨态度特别差，我要投诉她", "hqc"),
+        ("网信中心的老师能帮我看看机房打印机卡纸吗", "nic"),
+        ("帮我写作业", "frontdesk"),
+        ("推荐一部好看的电影", "frontdesk"),
+        ("🙂🙂🙂", "frontdesk"),
+        ("", "frontdesk"),
+    ],
+)
+def test_routed_to_unit(question: str, unit: str) -> None:
+    decision = MATCHER.match(question)
+    assert decision.kind == "route", decision
+    assert decision.unit == unit
+
+
+def test_complaints_are_never_answered_but_questions_about_reporting_are() -> None:
+    assert MATCHER.match("网络报修电话一直没人接，太不负责了").kind == "route"
+    assert MATCHER.match("怎么实名举报违纪问题").candidates[0].entry == "xfb-report"
+
+
+def test_candidates_always_three_best_first_scores_in_range() -> None:
+    for question in ["缓考", "", "x" * 4000, "<script>alert(1)</script>", "？？？"]:
+        decision = MATCHER.match(question)
+        assert len(decision.candidates) >= 3
+        scores = [c.score for c in decision.candidates]
+        assert scores == sorted(scores, reverse=True)
+        assert all(0.0 <= s <= 1.0 for s in scores)
+        assert 0.0 <= decision.score <= 1.0
+
+
+def test_synonyms_an_admin_adds_take_effect() -> None:
+    kb = KnowledgeBase(
+        units={"card": Unit("card", "校园卡中心"), "frontdesk": Unit("frontdesk", "服务台")},
+        entries=(
+            Entry("card-loss", "校园卡丢了怎么挂失？", "card", "挂失步骤"),
+            Entry("card-topup", "校园卡怎么充值？", "card", "充值步骤"),
+            Entry("hall", "服务大厅在哪里？", "frontdesk", "地址"),
+        ),
+        synonyms=(("校园卡", "饭卡", "一卡通"),),
+    )
+    matcher = Matcher(kb, THRESHOLDS, "frontdesk")
+    assert matcher.match("一卡通丢了").candidates[0].entry == "card-loss"
+    plain = Matcher(KnowledgeBase(kb.units, kb.entries), THRESHOLDS, "frontdesk")
+    assert (
+        plain.match("一卡通丢了").candidates[0].score
+        < matcher.match("一卡通丢了").candidates[0].score
+    )
+
+
+def test_matching_is_pure_and_repeatable() -> None:
+    first = MATCHER.match("学生证和校园卡都丢了")
+    second = MATCHER.match("学生证和校园卡都丢了")
+    assert first == second
