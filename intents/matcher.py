@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
@@ -90,6 +91,8 @@ class Matcher:
         thresholds: Thresholds,
         fallback_unit: str,
         embedding: Embedding | None = None,
+        *,
+        dictionary: Path | None = None,
     ) -> None:
         self._kb = kb
         self._thresholds = thresholds
@@ -98,7 +101,7 @@ class Matcher:
         self._units = UnitNames(kb)
         self._synonyms = dict(_synonym_table(kb))
         self._synonym_pattern = _synonym_pattern(self._synonyms)
-        self._segmenter = Segmenter(_vocabulary(kb))
+        self._segmenter = Segmenter(_vocabulary(kb), dictionary)
         texts = self.phrase_texts(kb)
         self._phrase_entry = np.array(self._phrase_owner(kb), dtype=np.int32)
         self._phrase_flat = [self._compact(t) for t in texts]

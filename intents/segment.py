@@ -10,6 +10,7 @@ import logging
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 # Words that carry no meaning for matching: politeness, question words, particles.
@@ -174,24 +175,28 @@ STOPWORDS = frozenset(
 _WORDS = re.compile(r"[0-9a-z]+|[\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
-@lru_cache(maxsize=1)
-def _base_tokenizer() -> Any:
+@lru_cache(maxsize=4)
+def _base_tokenizer(dictionary: str | None) -> Any:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
+    tokenizer = jieba.Tokenizer(dictionary) if dictionary else jieba.Tokenizer()
     tokenizer.initialize()
     return tokenizer
 
 
 class Segmenter:
-    """Splits normalised text into meaningful words, knowing the KB's terms."""
+    """Splits normalised text into meaningful words, knowing the KB's terms.
 
-    def __init__(self, vocabulary: Iterable[str] = ()) -> None:
+    `dictionary` is a jieba word-list file handed in by the caller (a smaller one starts
+    much faster); by default jieba's own full dictionary.
+    """
+
+    def __init__(self, vocabulary: Iterable[str] = (), dictionary: Path | None = None) -> None:
         import copy
 
-        # Initialising jieba reads its dictionary (~0.5 s); copies share that work.
-        self._tokenizer = copy.copy(_base_tokenizer())
+        # Initialising jieba reads its dictionary; copies share that work.
+        self._tokenizer = copy.copy(_base_tokenizer(str(dictionary) if dictionary else None))
         self._tokenizer.FREQ = dict(self._tokenizer.FREQ)
         self._tokenizer.user_word_tag_tab = {}
         for word in sorted({w.strip() for w in vocabulary if len(w.strip()) > 1}):

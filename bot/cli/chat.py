@@ -6,12 +6,13 @@ import argparse
 import logging
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.app import FrontDesk
-from bot.channels.terminal import CHANNEL, TerminalChat
 from bot.cli.context import CliContext
 from bot.conversation.messages import Reply
-from bot.conversation.notifications import student_reply
+
+if TYPE_CHECKING:  # the app (SQLAlchemy, models) is imported only when a chat starts
+    from bot.app import FrontDesk
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,8 @@ def add_chat_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     """Chat until end of input; staff replies (`frontdesk tickets reply`) appear as they come."""
+    from bot.channels.terminal import TerminalChat
+
     frontdesk = ctx.frontdesk()
     user = args.user or ctx.environ.get("USER") or "student"
     interactive = ctx.stdin.isatty()
@@ -70,6 +73,9 @@ class TerminalNotifications:
                 self._frontdesk.housekeeping()
             except Exception:  # a failed sweep must not end the student's chat
                 log.exception("housekeeping failed; retrying in %s s", self._every)
+        from bot.channels.terminal import CHANNEL
+        from bot.conversation.notifications import student_reply
+
         delivered = self._frontdesk.outbox.claim_for_address(CHANNEL, self._user)
         for notification in delivered:
             self._frontdesk.outbox.mark_sent(notification.id)
