@@ -85,11 +85,16 @@ def main() -> None:
         path = ROOT / "intents" / "calibration.py"
         text = path.read_text(encoding="utf-8")
         for name, mean, scale, w in out:
+
+            def values(numbers: np.ndarray) -> str:
+                # One value per line, as `ruff format` lays out a tuple this long.
+                return "(\n" + "".join(f"        {v:.4f},\n" for v in numbers) + "    )"
+
             block = (
                 f"{name} = Calibration(\n"
-                f"    means=({', '.join(f'{v:.4f}' for v in mean)}),\n"
-                f"    scales=({', '.join(f'{v:.4f}' for v in scale)}),\n"
-                f"    weights=({', '.join(f'{v:.4f}' for v in w[:-1])}),\n"
+                f"    means={values(mean)},\n"
+                f"    scales={values(scale)},\n"
+                f"    weights={values(w[:-1])},\n"
                 f"    bias={w[-1]:.4f},\n)"
             )
             text = re.sub(rf"{name} = Calibration\(.*?\n\)", block, text, flags=re.S)

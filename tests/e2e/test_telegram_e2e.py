@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import Chats, Person, RunningBot, buttons
+from tests.e2e.harness import Chats, Person, RunningBot, buttons
 
 pytestmark = pytest.mark.e2e
 
