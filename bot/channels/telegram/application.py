@@ -40,7 +40,8 @@ def build_application(
     telegram = settings.telegram
     if not telegram.token:
         raise ValueError("FRONTDESK_TELEGRAM_TOKEN is not set")
-    builder = (
+    # The builder's type changes with each option (PTB's generics); Any keeps the chain simple.
+    builder: Any = (
         ApplicationBuilder()
         .token(telegram.token)
         .base_url(telegram.base_url)
