@@ -17,19 +17,17 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, text
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.sla.calendar import Calendar
 from bot.sla.schedule import DueNotice, SlaView, schedule
 from bot.storage.database import Database
-from bot.storage.tables import OutboxRow, SlaNoticeRow, TicketRow
+from bot.storage.tables import OutboxRow
 from bot.tickets.model import Language
 from bot.tickets.notices import staff_text, student_text
 
-_T = TicketRow.__table__  # type: ignore[attr-defined]
-_NOTICES = SlaNoticeRow.__table__  # type: ignore[attr-defined]
 _OUTBOX = OutboxRow.__table__  # type: ignore[attr-defined]
 
 _WHAT = {"respond": "答复", "resolve": "办结"}
@@ -38,17 +36,35 @@ _OUTBOX_KIND = {"warn": "sla_warning", "breach": "sla_breach", "remind": "sla_re
 DIGEST_LINES = 30  # a digest lists this many tickets; staff see the rest in their queue
 
 
-def _json(rows: list[Any], connection: Connection) -> str:
-    """Rows as JSON, datetimes in the form the dialect stores them (SQLite: naive UTC text)."""
-    sqlite = connection.dialect.name == "sqlite"
+_DUE_SQL = (
+    "SELECT id, status, unit, accountable_unit, respond_by, resolve_by, responded_at, "
+    "resolved_at, rating, reopen_count, student_channel, student_chat_id, student_language "
+    "FROM tickets WHERE next_sla_at <= :now ORDER BY next_sla_at LIMIT :limit"
+)
 
-    def encode(value: object) -> str:
-        if isinstance(value, datetime):
-            utc = value.astimezone(UTC)
-            return utc.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else utc.isoformat()
-        raise TypeError(f"cannot encode {value!r}")
 
-    return json.dumps(rows, default=encode, separators=(",", ":"))
+class _Times:
+    """Datetimes as the dialect stores them: PostgreSQL timestamptz, SQLite naive UTC text."""
+
+    def __init__(self, dialect: str) -> None:
+        self.postgres = dialect == "postgresql"
+
+    def param(self, when: datetime) -> Any:
+        if self.postgres:
+            return when
+        # The text form SQLAlchemy's SQLite DateTime writes, so comparisons stay textual.
+        return when.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+    def at(self, value: Any) -> datetime:
+        parsed = self.parse(value)
+        if parsed is None:
+            raise ValueError("a deadline column is NULL")
+        return parsed
+
+    def parse(self, value: Any) -> datetime | None:
+        if value is None or isinstance(value, datetime):
+            return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 def _outbox_row(
@@ -118,116 +134,100 @@ class Sweeper:
                 return total
 
     def _batch_pass(self, connection: Connection, now: datetime) -> SweepResult:
+        times = _Times(connection.dialect.name)
+        # Plain SQL: at thousands of rows per batch, ORM/type machinery would cost more than
+        # the database does; the few values that need converting are converted here.
+        lock = " FOR UPDATE SKIP LOCKED" if times.postgres else ""
         rows = connection.execute(
-            select(
-                _T.c.id,
-                _T.c.status,
-                _T.c.unit,
-                _T.c.accountable_unit,
-                _T.c.respond_by,
-                _T.c.resolve_by,
-                _T.c.responded_at,
-                _T.c.resolved_at,
-                _T.c.rating,
-                _T.c.reopen_count,
-                _T.c.student_channel,
-                _T.c.student_chat_id,
-                _T.c.student_language,
-            )
-            .where(_T.c.next_sla_at <= now)
-            .order_by(_T.c.next_sla_at)
-            .limit(self._batch)
-            .with_for_update(skip_locked=True)
+            text(_DUE_SQL + lock), {"now": times.param(now), "limit": self._batch}
         ).all()
         if not rows:
             return SweepResult(0, 0, 0)
         sla = self._settings.sla
-        notices: list[dict[str, Any]] = []
+        keys: list[tuple[int, str, datetime]] = []
         pending: dict[tuple[int, str], tuple[Any, DueNotice]] = {}
         nexts: list[tuple[int, datetime | None]] = []
+        parse = times.parse
         for row in rows:
             view = SlaView(
                 row.status,
-                row.respond_by,
-                row.resolve_by,
-                row.responded_at,
-                row.resolved_at,
+                times.at(row.respond_by),
+                times.at(row.resolve_by),
+                parse(row.responded_at),
+                parse(row.resolved_at),
                 row.rating,
                 row.reopen_count,
             )
             plan = schedule(view, now, sla, self._calendar_for_unit(row.unit))
             for notice in plan.due:
-                notices.append(
-                    {
-                        "ticket_id": row.id,
-                        "kind": notice.key,
-                        "due_at": notice.due_at,
-                        "created_at": now,
-                    }
-                )
+                keys.append((row.id, notice.key, notice.due_at))
                 pending[(row.id, notice.key)] = (row, notice)
             nexts.append((row.id, plan.next_at))
-        fresh = self._record(connection, notices)
+        fresh = self._record(connection, times, keys, now)
         outbox = self._messages([pending[key] for key in fresh], now)
         if outbox:
             connection.execute(_OUTBOX.insert(), outbox)
-        self._move_on(connection, nexts)
+        self._move_on(connection, times, nexts)
         return SweepResult(len(rows), len(fresh), len(outbox))
 
     def _record(
-        self, connection: Connection, notices: list[dict[str, Any]]
+        self,
+        connection: Connection,
+        times: _Times,
+        keys: list[tuple[int, str, datetime]],
+        now: datetime,
     ) -> list[tuple[int, str]]:
         """Insert the notices; return the keys that were new (not sent by anyone before).
 
-        One statement per batch, the rows passed as one JSON document: thousands of bound
-        parameters cost more to convert than the database takes to insert the rows.
+        One statement per batch: thousands of bound parameters would cost more to convert
+        than the database takes to insert the rows.
         """
-        if not notices:
+        if not keys:
             return []
-        if connection.dialect.name == "postgresql":
+        if times.postgres:
             statement = text(
                 "INSERT INTO sla_notices (ticket_id, kind, due_at, created_at) "
-                "SELECT t.i, t.k, t.d, t.c FROM jsonb_to_recordset(CAST(:rows AS jsonb)) "
-                "AS t(i int, k text, d timestamptz, c timestamptz) "
+                "SELECT t.i, t.k, t.d, :now FROM unnest(CAST(:ids AS int[]), "
+                "CAST(:kinds AS text[]), CAST(:dues AS timestamptz[])) AS t(i, k, d) "
                 "ON CONFLICT (ticket_id, kind) DO NOTHING RETURNING ticket_id, kind"
             )
-            payload = _json(
-                [
-                    {"i": n["ticket_id"], "k": n["kind"], "d": n["due_at"], "c": n["created_at"]}
-                    for n in notices
-                ],
-                connection,
-            )
+            values: dict[str, Any] = {
+                "ids": [k[0] for k in keys],
+                "kinds": [k[1] for k in keys],
+                "dues": [k[2] for k in keys],
+            }
         else:
             statement = text(
                 "INSERT INTO sla_notices (ticket_id, kind, due_at, created_at) "
-                "SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(:rows) "
+                "SELECT value ->> 0, value ->> 1, value ->> 2, :now FROM json_each(:rows) "
                 "WHERE true ON CONFLICT (ticket_id, kind) DO NOTHING RETURNING ticket_id, kind"
             )
-            payload = _json(
-                [[n["ticket_id"], n["kind"], n["due_at"], n["created_at"]] for n in notices],
-                connection,
-            )
-        result = connection.execute(statement, {"rows": payload})
+            values = {"rows": json.dumps([[i, k, times.param(d)] for i, k, d in keys])}
+        result = connection.execute(statement, {**values, "now": times.param(now)})
         return [(int(row.ticket_id), str(row.kind)) for row in result.all()]
 
-    def _move_on(self, connection: Connection, nexts: list[tuple[int, datetime | None]]) -> None:
+    def _move_on(
+        self, connection: Connection, times: _Times, nexts: list[tuple[int, datetime | None]]
+    ) -> None:
         """Set each ticket's next SLA moment, in one statement."""
-        if connection.dialect.name == "postgresql":
-            payload = _json([{"i": tid, "n": at} for tid, at in nexts], connection)
+        if times.postgres:
             statement = text(
-                "UPDATE tickets SET next_sla_at = v.n "
-                "FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS v(i int, n timestamptz) "
-                "WHERE tickets.id = v.i"
+                "UPDATE tickets SET next_sla_at = t.n FROM unnest(CAST(:ids AS int[]), "
+                "CAST(:nexts AS timestamptz[])) AS t(i, n) WHERE tickets.id = t.i"
             )
+            values: dict[str, Any] = {
+                "ids": [tid for tid, _ in nexts],
+                "nexts": [at for _, at in nexts],
+            }
         else:
-            payload = _json([[tid, at] for tid, at in nexts], connection)
             statement = text(
                 "UPDATE tickets SET next_sla_at = v.n FROM "
                 "(SELECT value ->> 0 AS i, value ->> 1 AS n FROM json_each(:rows)) AS v "
                 "WHERE tickets.id = v.i"
             )
-        connection.execute(statement, {"rows": payload})
+            rows = [[tid, None if at is None else times.param(at)] for tid, at in nexts]
+            values = {"rows": json.dumps(rows)}
+        connection.execute(statement, values)
 
     def _messages(self, fresh: list[tuple[Any, DueNotice]], now: datetime) -> list[dict[str, Any]]:
         """Outbox rows for the new notices: one per student follow-up, and for staff one
