@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.conversation.engine import Conversation
 from bot.kb.live import LiveKB
 from bot.matching.factory import build_matcher
-from bot.sla.calendar import calendar_for
+from bot.sla.calendar import UnitCalendars
 from bot.sla.sweeper import Sweeper
 from bot.storage.channel_state import ConversationStates, MessageLinks, ProcessedUpdates
 from bot.storage.database import Database
@@ -67,20 +67,22 @@ def build_frontdesk(
         clock,
     )
     outbox = Outbox(database, clock)
-    calendar = calendar_for(settings.sla)
+    calendars = UnitCalendars(
+        settings.sla, lambda: {u.id: u.clock for u in live_kb.kb.units.values() if u.clock}
+    )
     tickets = TicketService(
         SqlTicketStore(database),
         outbox,
         clock,
         settings,
         units=lambda: live_kb.kb.units,
-        calendar_for_unit=lambda _unit: calendar,
+        calendar_for_unit=calendars,
     )
     sweeper = Sweeper(
         database,
         settings,
         clock,
-        calendar_for_unit=lambda _unit: calendar,
+        calendar_for_unit=calendars,
         unit_names=lambda: {unit.id: unit.name for unit in live_kb.kb.units.values()},
         supervisors=lambda: {u.id: u.supervisor for u in live_kb.kb.units.values() if u.supervisor},
     )

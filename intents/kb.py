@@ -20,6 +20,7 @@ class Unit:
     name: str
     aliases: tuple[str, ...] = ()
     supervisor: str = ""  # who is told at a breach (督办), e.g. "网络信息中心主任"
+    clock: str = ""  # "natural" or "working" for this unit's deadlines; "" = config default
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,16 @@ def _load_units(directory: Path, problems: list[Problem]) -> dict[str, Unit]:
                 Problem(label, item.line_of("supervisor"), "'supervisor' must be a string")
             )
             supervisor = ""
+        clock = item.data.get("clock", "")
+        if clock not in ("", "natural", "working"):
+            problems.append(
+                Problem(
+                    label,
+                    item.line_of("clock"),
+                    f'\'clock\' must be "natural" or "working", got {clock!r}',
+                )
+            )
+            clock = ""
         if unit_id is None or name is None:
             continue
         if not _ASCII_ID.match(unit_id):
@@ -105,7 +115,11 @@ def _load_units(directory: Path, problems: list[Problem]) -> dict[str, Unit]:
             problems.append(Problem(label, item.line_of("id"), f"duplicate unit id {unit_id!r}"))
         else:
             units[unit_id] = Unit(
-                id=unit_id, name=name, aliases=aliases, supervisor=supervisor.strip()
+                id=unit_id,
+                name=name,
+                aliases=aliases,
+                supervisor=supervisor.strip(),
+                clock=str(clock),
             )
     return units
 

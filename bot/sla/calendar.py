@@ -7,7 +7,7 @@ are on — `chinese_calendar` knows which is which.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -119,8 +119,21 @@ class WorkingCalendar:
         ]
 
 
-def calendar_for(sla: SlaSettings) -> Calendar:
-    """The calendar the SLA settings ask for."""
-    if sla.clock == "working":
+def calendar_for(sla: SlaSettings, clock: str = "") -> Calendar:
+    """The calendar for `clock` ("natural"/"working"), or the SLA settings' default."""
+    if (clock or sla.clock) == "working":
         return WorkingCalendar(sla.working_hours, sla.timezone)
     return NaturalCalendar()
+
+
+class UnitCalendars:
+    """Each unit's calendar: the policy default (config) unless the unit chose its own."""
+
+    def __init__(self, sla: SlaSettings, unit_clocks: Callable[[], Mapping[str, str]]) -> None:
+        self._sla = sla
+        self._unit_clocks = unit_clocks
+        self._calendars = {kind: calendar_for(sla, kind) for kind in ("natural", "working")}
+
+    def __call__(self, unit: str) -> Calendar:
+        chosen = self._unit_clocks().get(unit) or self._sla.clock
+        return self._calendars[chosen]

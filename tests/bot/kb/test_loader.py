@@ -112,3 +112,15 @@ def test_synonym_groups_are_loaded(kb_copy: Path) -> None:
     )
     kb = load_kb(kb_copy)
     assert kb.synonyms == (("校园卡", "饭卡", "一卡通"),)
+
+
+def test_a_units_clock_is_checked(kb_copy: Path) -> None:
+    units = kb_copy / "units.toml"
+    units.write_text(
+        units.read_text(encoding="utf-8").replace(
+            'name = "教务处"', 'name = "教务处"\nclock = "lunar"'
+        ),
+        encoding="utf-8",
+    )
+    problems = [str(p) for p in inspect_kb(kb_copy).problems]
+    assert any("units.toml:" in p and "clock" in p for p in problems), problems

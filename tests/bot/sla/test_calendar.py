@@ -87,3 +87,47 @@ def test_adding_then_counting_gives_the_hours_back(start: datetime, hours: float
     deadline = WORKING.add(start, hours)
     assert deadline > start
     assert WORKING.hours_between(start, deadline) == pytest.approx(hours, abs=1e-6)
+
+
+def test_units_choose_their_clock_the_rest_follow_config() -> None:
+    from bot.sla.calendar import UnitCalendars
+
+    calendars = UnitCalendars(SlaSettings(), lambda: {"jwc": "working"})
+    assert isinstance(calendars("jwc"), WorkingCalendar)
+    assert isinstance(calendars("nic"), NaturalCalendar)
+    everyone_working = UnitCalendars(SlaSettings(clock="working"), dict)
+    assert isinstance(everyone_working("nic"), WorkingCalendar)
+
+
+def test_a_working_hours_unit_gets_office_hour_deadlines(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from bot.app import build_frontdesk
+    from bot.clock import ManualClock
+    from bot.tickets.model import StudentRef
+    from tests.support.tickets import MINIMAL_KB, service_settings
+
+    folder = Path(str(tmp_path))
+    kb = folder / "kb"
+    kb.mkdir()
+    for source in MINIMAL_KB.glob("*.toml"):
+        text = source.read_text(encoding="utf-8")
+        if source.name == "units.toml":
+            text = text.replace('name = "教务处"', 'name = "教务处"\nclock = "working"')
+        (kb / source.name).write_text(text, encoding="utf-8")
+    from dataclasses import replace
+
+    settings = replace(
+        service_settings(f"sqlite:///{folder / 'fd.db'}"),
+        kb_dir=kb,
+    )
+    settings = replace(settings, matching=replace(settings.matching, embeddings=False))
+    friday_evening = local("2025-11-21 18:00")
+    desk = build_frontdesk(settings, clock=ManualClock(friday_evening), cache_dir=folder)
+    student = StudentRef("terminal", "s", "s")
+    jwc = desk.tickets.open(student, "成绩", "jwc")
+    nic = desk.tickets.open(student, "网络", "nic")
+    desk.close()
+    assert jwc.respond_by == WORKING.add(friday_evening, 24)  # Monday 08:30 + 24 office hours
+    assert jwc.respond_by == local("2025-11-27 11:30")
+    assert nic.respond_by == friday_evening + timedelta(hours=24)
