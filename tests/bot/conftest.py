@@ -7,13 +7,9 @@ from collections.abc import Iterator
 import pytest
 
 from bot.clock import ManualClock
-from bot.kb.loader import load_kb
-from bot.sla.calendar import NaturalCalendar
 from bot.storage.database import Database
-from bot.tickets.outbox import Outbox
 from bot.tickets.service import TicketService
-from bot.tickets.store import SqlTicketStore
-from tests.support.tickets import MINIMAL_KB, START, service_settings
+from tests.support.tickets import START, ticket_service
 
 
 @pytest.fixture
@@ -31,12 +27,4 @@ def database(database_url: str) -> Iterator[Database]:
 
 @pytest.fixture
 def service(database: Database, clock: ManualClock) -> TicketService:
-    kb = load_kb(MINIMAL_KB)
-    return TicketService(
-        SqlTicketStore(database),
-        Outbox(database, clock),
-        clock,
-        service_settings(database.url),
-        units=lambda: kb.units,
-        calendar_for_unit=lambda _unit: NaturalCalendar(),
-    )
+    return ticket_service(database, clock)

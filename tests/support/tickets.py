@@ -6,8 +6,16 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.clock import Clock
 from bot.config import Settings, settings_from_mapping
+from bot.kb.loader import load_kb
+from bot.sla.calendar import NaturalCalendar
+from bot.sla.sweeper import Sweeper
+from bot.storage.database import Database
 from bot.tickets.model import Actor, StudentRef
+from bot.tickets.outbox import Outbox
+from bot.tickets.service import TicketService
+from bot.tickets.store import SqlTicketStore
 
 MINIMAL_KB = Path(__file__).parents[1] / "data" / "kb" / "minimal"
 START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Beijing
@@ -23,3 +31,29 @@ ADMIN = Actor("admin", "terminal:admin", "管理员")
 def service_settings(database_url: str) -> Settings:
     settings = settings_from_mapping({}, {}, kb_dir=MINIMAL_KB)
     return replace(settings, database_url=database_url)
+
+
+def ticket_service(database: Database, clock: Clock) -> TicketService:
+    """The ticket service on `database` with the minimal KB's units and natural hours."""
+    kb = load_kb(MINIMAL_KB)
+    return TicketService(
+        SqlTicketStore(database),
+        Outbox(database, clock),
+        clock,
+        service_settings(database.url),
+        units=lambda: kb.units,
+        calendar_for_unit=lambda _unit: NaturalCalendar(),
+    )
+
+
+def sweeper(database: Database, clock: Clock, *, batch: int = 2000) -> Sweeper:
+    """The SLA sweeper for the same world as `ticket_service`."""
+    kb = load_kb(MINIMAL_KB)
+    return Sweeper(
+        database,
+        service_settings(database.url),
+        clock,
+        calendar_for_unit=lambda _unit: NaturalCalendar(),
+        unit_names=lambda: {u.id: u.name for u in kb.units.values()},
+        batch=batch,
+    )

@@ -15,15 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.clock import ManualClock
-from bot.kb.loader import load_kb
-from bot.sla.calendar import NaturalCalendar
 from bot.sla.sweeper import Sweeper
 from bot.storage.database import Database
 from bot.tickets.errors import TicketError
-from bot.tickets.outbox import Outbox
 from bot.tickets.service import TicketService
-from bot.tickets.store import SqlTicketStore
-from tests.support.tickets import ADMIN, JWC, MINIMAL_KB, NIC, START, STUDENT, service_settings
+from tests.support.tickets import ADMIN, JWC, NIC, START, STUDENT, ticket_service
+from tests.support.tickets import sweeper as make_sweeper
 
 ACTIONS = st.sampled_from(
     ["wait", "wait", "sweep", "reply", "ask", "student", "transfer", "return", "claim", "resolve"]
@@ -35,23 +32,8 @@ def _world(path: Path) -> tuple[TicketService, Sweeper, ManualClock, Database]:
     clock = ManualClock(START)
     database = Database(f"sqlite:///{path}")
     database.migrate()
-    kb = load_kb(MINIMAL_KB)
-    settings_ = service_settings(database.url)
-    service = TicketService(
-        SqlTicketStore(database),
-        Outbox(database, clock),
-        clock,
-        settings_,
-        units=lambda: kb.units,
-        calendar_for_unit=lambda _unit: NaturalCalendar(),
-    )
-    sweeper = Sweeper(
-        database,
-        settings_,
-        clock,
-        calendar_for_unit=lambda _unit: NaturalCalendar(),
-        unit_names=lambda: {u.id: u.name for u in kb.units.values()},
-    )
+    service = ticket_service(database, clock)
+    sweeper = make_sweeper(database, clock)
     return service, sweeper, clock, database
 
 

@@ -9,25 +9,15 @@ from datetime import timedelta
 import pytest
 
 from bot.clock import ManualClock
-from bot.kb.loader import load_kb
-from bot.sla.calendar import NaturalCalendar
 from bot.sla.sweeper import Sweeper
 from bot.storage.database import Database
 from bot.tickets.outbox import Notification
 from bot.tickets.service import TicketService
-from tests.support.tickets import MINIMAL_KB, NIC, STUDENT, service_settings
+from tests.support.tickets import NIC, STUDENT, sweeper, ticket_service
 
 
 def make_sweeper(database: Database, clock: ManualClock) -> Sweeper:
-    kb = load_kb(MINIMAL_KB)
-    return Sweeper(
-        database,
-        service_settings(database.url),
-        clock,
-        calendar_for_unit=lambda _unit: NaturalCalendar(),
-        unit_names=lambda: {u.id: u.name for u in kb.units.values()},
-        batch=7,  # small batches so the tests cross batch boundaries
-    )
+    return sweeper(database, clock, batch=7)  # small batches cross batch boundaries
 
 
 def sla_messages(service: TicketService) -> list[Notification]:
@@ -114,19 +104,7 @@ def test_two_sweepers_on_one_postgresql_send_each_notice_exactly_once(
     url = postgres_schema_url()  # type: ignore[operator]
     first, second = Database(url), Database(url)
     first.migrate()
-    from bot.tickets.outbox import Outbox
-    from bot.tickets.service import TicketService as Service
-    from bot.tickets.store import SqlTicketStore
-
-    kb = load_kb(MINIMAL_KB)
-    service = Service(
-        SqlTicketStore(first),
-        Outbox(first, clock),
-        clock,
-        service_settings(url),
-        units=lambda: kb.units,
-        calendar_for_unit=lambda _unit: NaturalCalendar(),
-    )
+    service = ticket_service(first, clock)
     tickets = [service.open(STUDENT, f"问题{i}", "nic") for i in range(300)]
     clock.set(tickets[0].opened_at + timedelta(hours=28))
     sweepers = [make_sweeper(first, clock), make_sweeper(second, clock)]

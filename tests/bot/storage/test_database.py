@@ -53,27 +53,13 @@ def test_processed_updates_are_seen_once(database_url: str) -> None:
 
 
 def test_message_links_find_the_ticket_of_a_message(database_url: str) -> None:
-    from tests.support.tickets import STUDENT, service_settings
+    from tests.support.tickets import STUDENT, ticket_service
 
     database = Database(database_url)
     database.migrate()
     clock = ManualClock(NOW)
-    from bot.kb.loader import load_kb
-    from bot.sla.calendar import NaturalCalendar
-    from bot.tickets.outbox import Outbox
-    from bot.tickets.service import TicketService
-    from bot.tickets.store import SqlTicketStore
-    from tests.support.tickets import MINIMAL_KB
 
-    kb = load_kb(MINIMAL_KB)
-    service = TicketService(
-        SqlTicketStore(database),
-        Outbox(database, clock),
-        clock,
-        service_settings(database_url),
-        units=lambda: kb.units,
-        calendar_for_unit=lambda _u: NaturalCalendar(),
-    )
+    service = ticket_service(database, clock)
     ticket = service.open(STUDENT, "问题", "nic")
     links = MessageLinks(database, clock)
     links.link("telegram", "-100", "7", ticket.id)
