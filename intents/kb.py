@@ -21,6 +21,7 @@ class Unit:
     aliases: tuple[str, ...] = ()
     supervisor: str = ""  # who is told at a breach (督办), e.g. "网络信息中心主任"
     clock: str = ""  # "natural" or "working" for this unit's deadlines; "" = config default
+    name_en: str = ""  # shown to students who write English; the Chinese name otherwise
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,9 @@ class KnowledgeBase:
     def entry(self, entry_id: str) -> Entry:
         return self.by_id[entry_id]
 
-    def unit_name(self, unit_id: str) -> str:
+    def unit_name(self, unit_id: str, language: str = "zh") -> str:
+        """The unit's name for a reader of `language` (its id if the unit is unknown)."""
         unit = self.units.get(unit_id)
-        return unit.name if unit else unit_id
+        if unit is None:
+            return unit_id
+        return unit.name_en if language == "en" and unit.name_en else unit.name

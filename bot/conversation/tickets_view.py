@@ -47,7 +47,7 @@ class TicketDialogue:
             "ticket_opened",
             lang,
             number=ticket.number,
-            unit=kb.unit_name(ticket.unit),
+            unit=kb.unit_name(ticket.unit, lang),
             deadline=format_deadline(ticket.respond_by, self._settings.sla.timezone, lang),
         )
         if complexity == "complex":
@@ -67,7 +67,7 @@ class TicketDialogue:
         """Relay what the student adds to the ticket's staff thread."""
         self._tickets.student_message(ticket.id, student, text)
         lang = student.language
-        unit = self._matching.kb.unit_name(ticket.unit)
+        unit = self._matching.kb.unit_name(ticket.unit, lang)
         return Reply(
             say("followup_sent", lang, number=ticket.number, unit=unit),
             (Button(say("btn_new_question", lang), "new"),),
@@ -110,7 +110,7 @@ class TicketDialogue:
                     "status_line",
                     lang,
                     number=ticket.number,
-                    unit=self._matching.kb.unit_name(ticket.unit),
+                    unit=self._matching.kb.unit_name(ticket.unit, lang),
                     state=STATE_NAMES[ticket.status.value][lang],
                     left=left,
                     question=excerpt(ticket.question),
@@ -134,5 +134,5 @@ class TicketDialogue:
     def reopen(self, ticket_id: int, student: StudentRef) -> Reply:
         reason = "学生表示问题未解决" if student.language == "zh" else "student says not solved"
         ticket = self._tickets.reopen(ticket_id, student, reason)
-        unit = self._matching.kb.unit_name(ticket.unit)
+        unit = self._matching.kb.unit_name(ticket.unit, student.language)
         return Reply(say("reopened", student.language, number=ticket.number, unit=unit))

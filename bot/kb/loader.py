@@ -120,6 +120,7 @@ def _load_units(directory: Path, problems: list[Problem]) -> dict[str, Unit]:
                 aliases=aliases,
                 supervisor=supervisor.strip(),
                 clock=str(clock),
+                name_en=str(item.data.get("name_en", "")).strip(),
             )
     return units
 

@@ -80,9 +80,11 @@ class TicketService:
     def messages(self, ticket_id: int) -> list[TicketMessage]:
         return self._store.messages(ticket_id)
 
-    def unit_name(self, unit_id: str) -> str:
+    def unit_name(self, unit_id: str, language: str = "zh") -> str:
         unit = self._units().get(unit_id)
-        return unit.name if unit else unit_id
+        if unit is None:
+            return unit_id
+        return unit.name_en if language == "en" and unit.name_en else unit.name
 
     def may_act(self, actor: Actor, ticket: Ticket) -> bool:
         """Staff of the owning or the accountable unit, and admins, may act on a ticket."""
@@ -349,7 +351,7 @@ class TicketService:
                     "transferred",
                     ticket.student.language,
                     number=ticket.number,
-                    unit=self.unit_name(to_unit),
+                    unit=self.unit_name(to_unit, ticket.student.language),
                     deadline=self._local(
                         ticket.respond_by if ticket.responded_at is None else ticket.resolve_by
                     ),
@@ -425,7 +427,7 @@ class TicketService:
                 "complex",
                 ticket.student.language,
                 number=ticket.number,
-                unit=self.unit_name(ticket.unit),
+                unit=self.unit_name(ticket.unit, ticket.student.language),
                 deadline=self._local(committed),
                 note=note,
             )
@@ -563,7 +565,7 @@ class TicketService:
         )
 
     def _signature(self, actor: Actor, ticket: Ticket) -> str:
-        unit = self.unit_name(ticket.unit)
+        unit = self.unit_name(ticket.unit, ticket.student.language)
         if self._settings.conversation.sign_with_staff_name and actor.name:
             return f"{unit} {actor.name}"
         return unit

@@ -80,7 +80,13 @@ DIALOGUES: dict[str, list[Step]] = {
     ],
     "English in, English out": [
         say("hello", "Hi!"),
-        say("the canteen food is too salty", "registered as #1", "response within 24 hours"),
+        say(
+            "the canteen food is too salty",
+            "registered as #1",
+            "Student Service Center",
+            "response within 24 hours",
+            absent=("学生事务服务中心",),
+        ),
         Step("command", "status", ("#1", "waiting for the office", "left")),
     ],
     "bad input loses nothing": [
