@@ -19,6 +19,7 @@ class FakeBotApi:
     sent: list[dict[str, Any]] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
     fail_methods: set[str] = field(default_factory=set)
+    pending_updates: list[dict[str, Any]] = field(default_factory=list)  # for getUpdates
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
 
     def handle(self, request: httpx.Request) -> httpx.Response:
@@ -51,7 +52,8 @@ class FakeBotApi:
             )
             return _ok(message)
         if method == "getUpdates":
-            return _ok([])
+            updates, self.pending_updates = self.pending_updates, []
+            return _ok(updates)
         return _ok(True)
 
     def to(self, chat_id: int) -> list[dict[str, Any]]:

@@ -6,8 +6,11 @@ import asyncio
 import logging
 import signal
 
+from telegram.request import BaseRequest
+
 from bot.app import FrontDesk
 from bot.channels.telegram.application import build_application
+from bot.channels.telegram.handlers import set_commands
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
@@ -22,14 +25,19 @@ async def run_telegram(
     webhook_url: str | None = None,
     listen: str = "127.0.0.1",
     port: int = 8443,
+    stop: asyncio.Event | None = None,
+    request: BaseRequest | None = None,
 ) -> None:
-    """Run until SIGINT/SIGTERM: long polling, or a webhook served by the shared ASGI app."""
-    application = build_application(frontdesk, settings)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    """Run until SIGINT/SIGTERM (or `stop` is set): long polling, or a webhook served by the
+    shared ASGI app. `request` replaces the HTTP layer (tests)."""
+    application = build_application(frontdesk, settings, request=request)
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
     async with application:
+        await set_commands(application)
         await application.start()
         if webhook_url is None:
             updater = application.updater

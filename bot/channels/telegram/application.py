@@ -17,7 +17,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.app import FrontDesk
-from bot.channels.telegram.handlers import TelegramFrontDesk, set_commands
+from bot.channels.telegram.handlers import TelegramFrontDesk
 from bot.config import Settings
 
 TelegramApp = Application[Any, Any, Any, Any, Any, Any]
@@ -41,12 +41,7 @@ def build_application(
     if not telegram.token:
         raise ValueError("FRONTDESK_TELEGRAM_TOKEN is not set")
     # The builder's type changes with each option (PTB's generics); Any keeps the chain simple.
-    builder: Any = (
-        ApplicationBuilder()
-        .token(telegram.token)
-        .base_url(telegram.base_url)
-        .post_init(set_commands)
-    )
+    builder: Any = ApplicationBuilder().token(telegram.token).base_url(telegram.base_url)
     if flood_limits:  # Telegram's limits (30 messages/s, 20/min per group), retrying on 429
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     if request is not None:

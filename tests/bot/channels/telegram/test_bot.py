@@ -177,3 +177,46 @@ async def test_a_restart_in_the_middle_loses_nothing(
     desk.close()
     assert "重启后的答复" in world.api.texts(STUDENT)
     assert world.api.texts(STUDENT).count("#1") >= 2
+
+
+async def test_run_telegram_polls_answers_and_stops(tmp_path: object) -> None:
+    """`frontdesk run` with a token: the polling loop as shipped, over the fake Bot API."""
+    import asyncio
+    import json
+    from dataclasses import replace
+    from pathlib import Path
+
+    import httpx
+    from telegram.request import HTTPXRequest
+
+    from bot.app import build_frontdesk
+    from bot.channels.telegram import run_telegram
+    from bot.clock import SystemClock
+    from tests.bot.channels.telegram.conftest import PAYLOADS, UNIT_GROUPS
+    from tests.support.fake_bot_api import FakeBotApi
+    from tests.support.tickets import MINIMAL_KB, service_settings
+
+    update = json.loads((PAYLOADS / "private_text.json").read_text("utf-8"))
+    update["message"]["text"] = "缓考怎么申请"
+    api = FakeBotApi(pending_updates=[update])
+    settings = service_settings(f"sqlite:///{Path(str(tmp_path)) / 'run.db'}")
+    settings = replace(
+        settings,
+        kb_dir=MINIMAL_KB,
+        matching=replace(settings.matching, embeddings=False),
+        telegram=replace(settings.telegram, token="1:RUN", unit_groups=UNIT_GROUPS),
+    )
+    desk = build_frontdesk(settings, clock=SystemClock(), cache_dir=Path(str(tmp_path)))
+    stop = asyncio.Event()
+    request = HTTPXRequest(httpx_kwargs={"transport": httpx.MockTransport(api.handle)})
+    running = asyncio.create_task(run_telegram(desk, settings, stop=stop, request=request))
+    for _ in range(200):
+        if "缓考申请" in api.texts(STUDENT):
+            break
+        await asyncio.sleep(0.05)
+    stop.set()
+    await asyncio.wait_for(running, timeout=10)
+    desk.close()
+    assert "缓考申请" in api.texts(STUDENT)
+    assert "getUpdates" in api.calls
+    assert "setMyCommands" in api.calls
