@@ -25,6 +25,7 @@ import httpx
 
 from bot.app import FrontDesk, build_frontdesk
 from bot.channels.telegram import build_application
+from bot.channels.telegram.handlers import set_commands
 from bot.clock import SystemClock
 from tests.e2e.patched_request import EmulatorRequest
 from tests.support.tickets import MINIMAL_KB, service_settings
@@ -223,6 +224,8 @@ class RunningBot:
             self.frontdesk, settings, request=EmulatorRequest(), delivery_seconds=0.1
         )
         await self.application.initialize()
+        # The emulator lacks setMyCommands: the optional call fails, is logged, and the bot runs.
+        await set_commands(self.application)
         await self.application.start()
         await self.application.updater.start_polling(poll_interval=0.05, timeout=0)
 
