@@ -24,6 +24,7 @@ from bot.app import FrontDesk, build_frontdesk
 from bot.channels.telegram import build_application
 from bot.channels.telegram.handlers import TelegramFrontDesk
 from bot.clock import ManualClock
+from bot.config import Settings
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.tickets import MINIMAL_KB, START, service_settings
 
@@ -61,17 +62,22 @@ class TelegramWorld:
         await self.bot_desk.deliver(CallbackContext(self.application))
 
 
-@pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[TelegramWorld]:
-    clock = ManualClock(START)
-    settings = service_settings(f"sqlite:///{tmp_path / 'tg.db'}")
-    settings = replace(
+def telegram_settings(folder: Path) -> Settings:
+    """A SQLite file in `folder`, the minimal KB (lexical), a token and the unit groups."""
+    settings = service_settings(f"sqlite:///{folder / 'tg.db'}")
+    return replace(
         settings,
         kb_dir=MINIMAL_KB,
         matching=replace(settings.matching, embeddings=False),
         telegram=replace(settings.telegram, token="123:TEST", unit_groups=UNIT_GROUPS),
         admins=("telegram:999",),
     )
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[TelegramWorld]:
+    clock = ManualClock(START)
+    settings = telegram_settings(tmp_path)
     desk = build_frontdesk(settings, clock=clock, cache_dir=tmp_path)
     api = FakeBotApi()
     request = HTTPXRequest(httpx_kwargs={"transport": httpx.MockTransport(api.handle)})

@@ -183,7 +183,6 @@ async def test_run_telegram_polls_answers_and_stops(tmp_path: object) -> None:
     """`frontdesk run` with a token: the polling loop as shipped, over the fake Bot API."""
     import asyncio
     import json
-    from dataclasses import replace
     from pathlib import Path
 
     import httpx
@@ -192,20 +191,13 @@ async def test_run_telegram_polls_answers_and_stops(tmp_path: object) -> None:
     from bot.app import build_frontdesk
     from bot.channels.telegram import run_telegram
     from bot.clock import SystemClock
-    from tests.bot.channels.telegram.conftest import PAYLOADS, UNIT_GROUPS
+    from tests.bot.channels.telegram.conftest import PAYLOADS, telegram_settings
     from tests.support.fake_bot_api import FakeBotApi
-    from tests.support.tickets import MINIMAL_KB, service_settings
 
     update = json.loads((PAYLOADS / "private_text.json").read_text("utf-8"))
     update["message"]["text"] = "缓考怎么申请"
     api = FakeBotApi(pending_updates=[update])
-    settings = service_settings(f"sqlite:///{Path(str(tmp_path)) / 'run.db'}")
-    settings = replace(
-        settings,
-        kb_dir=MINIMAL_KB,
-        matching=replace(settings.matching, embeddings=False),
-        telegram=replace(settings.telegram, token="1:RUN", unit_groups=UNIT_GROUPS),
-    )
+    settings = telegram_settings(Path(str(tmp_path)))
     desk = build_frontdesk(settings, clock=SystemClock(), cache_dir=Path(str(tmp_path)))
     stop = asyncio.Event()
     request = HTTPXRequest(httpx_kwargs={"transport": httpx.MockTransport(api.handle)})
