@@ -14,6 +14,7 @@ from bot.conversation.engine import Conversation
 from bot.kb.live import LiveKB
 from bot.matching.factory import build_matcher
 from bot.sla.calendar import UnitCalendars
+from bot.sla.schedule import SlaPlanner
 from bot.sla.sweeper import Sweeper
 from bot.storage.channel_state import ConversationStates, MessageLinks, ProcessedUpdates
 from bot.storage.database import Database
@@ -71,7 +72,7 @@ def build_frontdesk(
         settings.sla, lambda: {u.id: u.clock for u in live_kb.kb.units.values() if u.clock}
     )
     tickets = TicketService(
-        SqlTicketStore(database),
+        SqlTicketStore(database, SlaPlanner(settings.sla, calendars)),
         outbox,
         clock,
         settings,

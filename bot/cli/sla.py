@@ -27,7 +27,7 @@ def sweep_once(args: argparse.Namespace, ctx: CliContext) -> int:
             now = now.replace(tzinfo=UTC)
     result = ctx.frontdesk().sweeper.sweep(now)
     ctx.say(
-        f"swept {result.tickets} ticket(s): {result.notices} new notice(s), "
+        f"swept {result.due} due notice(s): {result.notices} sent, "
         f"{result.messages} message(s) queued"
     )
     return 0

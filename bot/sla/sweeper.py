@@ -1,10 +1,12 @@
-"""The sweeper: finds every SLA notification due, from the database, and records each once.
+"""The sweeper: sends every SLA notice that has come due, from the database, exactly once.
 
-Each pass reads only tickets whose `next_sla_at` has come (an indexed column), in batches, under
-`FOR UPDATE SKIP LOCKED` on PostgreSQL so several bot processes split the work instead of
-repeating it. A notice is recorded in `sla_notices` (unique per ticket and key) in the same
-transaction as its outbox rows; a conflicting insert means another sweeper already sent it, so
-nothing is queued twice. Runs in the bot's job queue and as `frontdesk sla sweep` for cron.
+Tickets plan their notices when they change (`sla_schedule`, written with the ticket by the
+store), so a pass reads only the planned notices whose time has come — an indexed range of
+integers — never the tickets that need nothing. Under PostgreSQL the due rows are taken with
+`FOR UPDATE SKIP LOCKED`, so several bot processes split the work; every notice sent is
+recorded in `sla_notices` (unique per ticket and key) in the same transaction as its outbox
+messages, so a conflict means someone sent it already. Runs in the bot's job queue and as
+`frontdesk sla sweep` for cron.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from sqlalchemy import Connection, text
 from bot.clock import Clock
 from bot.config import Settings
 from bot.sla.calendar import Calendar
-from bot.sla.schedule import DueNotice, SlaView, schedule
+from bot.sla.schedule import Clause, next_reminder
 from bot.storage.database import Database
 from bot.storage.tables import OutboxRow
 from bot.tickets.model import Language
@@ -36,68 +38,32 @@ _OUTBOX_KIND = {"warn": "sla_warning", "breach": "sla_breach", "remind": "sla_re
 DIGEST_LINES = 30  # a digest lists this many tickets; staff see the rest in their queue
 
 
-_DUE_SQL = (
-    "SELECT id, status, unit, accountable_unit, respond_by, resolve_by, responded_at, "
-    "resolved_at, rating, reopen_count, student_channel, student_chat_id, student_language "
-    "FROM tickets WHERE next_sla_at <= :now ORDER BY next_sla_at LIMIT :limit"
-)
-
-
-class _Times:
-    """Datetimes as the dialect stores them: PostgreSQL timestamptz, SQLite naive UTC text."""
-
-    def __init__(self, dialect: str) -> None:
-        self.postgres = dialect == "postgresql"
-
-    def param(self, when: datetime) -> Any:
-        if self.postgres:
-            return when
-        # The text form SQLAlchemy's SQLite DateTime writes, so comparisons stay textual.
-        return when.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-
-    def at(self, value: Any) -> datetime:
-        parsed = self.parse(value)
-        if parsed is None:
-            raise ValueError("a deadline column is NULL")
-        return parsed
-
-    def parse(self, value: Any) -> datetime | None:
-        if value is None or isinstance(value, datetime):
-            return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
-
-
-def _outbox_row(
-    now: datetime,
-    recipient: str,
-    channel: str | None,
-    address: str,
-    ticket_id: int | None,
-    kind: str,
-    text: str,
-) -> dict[str, Any]:
-    return {
-        "created_at": now,
-        "recipient": recipient,
-        "channel": channel,
-        "address": address,
-        "ticket_id": ticket_id,
-        "kind": kind,
-        "text": text,
-        "status": "pending",
-        "attempts": 0,
-    }
-
-
 @dataclass(frozen=True)
 class SweepResult:
-    tickets: int  # tickets looked at
+    due: int  # planned notices that had come due
     notices: int  # notices newly recorded (and queued)
     messages: int  # outbox rows written
 
 
+@dataclass(frozen=True)
+class _Fired:
+    """A planned notice being sent."""
+
+    ticket_id: int
+    key: str
+    kind: str
+    clause: str
+    hours: float
+    due_at: int
+    deadline_epoch: int
+
+    @property
+    def deadline(self) -> datetime:
+        return datetime.fromtimestamp(self.deadline_epoch, UTC)
+
+
 class Sweeper:
-    """Finds due warnings, breaches (督办), reminders (催办) and rating follow-ups (回访)."""
+    """Sends due warnings, breaches (督办), reminders (催办) and rating follow-ups (回访)."""
 
     def __init__(
         self,
@@ -108,7 +74,7 @@ class Sweeper:
         calendar_for_unit: Callable[[str], Calendar],
         unit_names: Callable[[], Mapping[str, str]],
         supervisors: Callable[[], Mapping[str, str]] = dict,
-        batch: int = 2000,
+        batch: int = 20_000,
     ) -> None:
         self._database = database
         self._settings = settings
@@ -119,82 +85,87 @@ class Sweeper:
         self._batch = batch
 
     def sweep(self, now: datetime | None = None) -> SweepResult:
-        """One full pass: every ticket due at `now` (default: the clock's now) is handled."""
+        """One full pass: every notice due at `now` (default: the clock's now) is handled."""
         now = now or self._clock.now()
         total = SweepResult(0, 0, 0)
         while True:
             with self._database.engine.begin() as connection:
                 result = self._batch_pass(connection, now)
             total = SweepResult(
-                total.tickets + result.tickets,
+                total.due + result.due,
                 total.notices + result.notices,
                 total.messages + result.messages,
             )
-            if result.tickets < self._batch:
+            if result.due < self._batch:
                 return total
 
     def _batch_pass(self, connection: Connection, now: datetime) -> SweepResult:
-        times = _Times(connection.dialect.name)
-        # Plain SQL: at thousands of rows per batch, ORM/type machinery would cost more than
-        # the database does; the few values that need converting are converted here.
-        lock = " FOR UPDATE SKIP LOCKED" if times.postgres else ""
-        rows = connection.execute(
-            text(_DUE_SQL + lock), {"now": times.param(now), "limit": self._batch}
-        ).all()
-        if not rows:
+        postgres = connection.dialect.name == "postgresql"
+        stamp = int(now.timestamp())
+        due = self._take_due(connection, postgres, stamp)
+        if not due:
             return SweepResult(0, 0, 0)
-        sla = self._settings.sla
-        keys: list[tuple[int, str, datetime]] = []
-        pending: dict[tuple[int, str], tuple[Any, DueNotice]] = {}
-        nexts: list[tuple[int, datetime | None]] = []
-        parse = times.parse
-        for row in rows:
-            view = SlaView(
-                row.status,
-                times.at(row.respond_by),
-                times.at(row.resolve_by),
-                parse(row.responded_at),
-                parse(row.resolved_at),
-                row.rating,
-                row.reopen_count,
-            )
-            plan = schedule(view, now, sla, self._calendar_for_unit(row.unit))
-            for notice in plan.due:
-                keys.append((row.id, notice.key, notice.due_at))
-                pending[(row.id, notice.key)] = (row, notice)
-            nexts.append((row.id, plan.next_at))
-        fresh = self._record(connection, times, keys, now)
-        outbox = self._messages([pending[key] for key in fresh], now)
+        send = _worth_sending(due, stamp)
+        fresh = set(self._record(connection, postgres, send, now))
+        sent = [notice for notice in send if (notice.ticket_id, notice.key) in fresh]
+        self._plan_reminders(connection, postgres, sent, now)
+        outbox = self._messages(self._tickets_of(connection, postgres, sent), sent, now)
         if outbox:
             connection.execute(_OUTBOX.insert(), outbox)
-        self._move_on(connection, times, nexts)
-        return SweepResult(len(rows), len(fresh), len(outbox))
+        return SweepResult(len(due), len(sent), len(outbox))
+
+    def _take_due(self, connection: Connection, postgres: bool, stamp: int) -> list[_Fired]:
+        """The due planned notices, removed from the plan (locked for us under PostgreSQL)."""
+        columns = "id, ticket_id, key, kind, clause, hours, due_at, deadline"
+        if postgres:
+            rows = connection.execute(
+                text(
+                    "WITH due AS (SELECT id FROM sla_schedule WHERE due_at <= :now "
+                    "ORDER BY due_at LIMIT :limit FOR UPDATE SKIP LOCKED) "
+                    f"DELETE FROM sla_schedule s USING due WHERE s.id = due.id "
+                    f"RETURNING {', '.join('s.' + c for c in columns.split(', '))}"
+                ),
+                {"now": stamp, "limit": self._batch},
+            ).all()
+        else:
+            rows = connection.execute(
+                text(
+                    f"SELECT {columns} FROM sla_schedule WHERE due_at <= :now "
+                    "ORDER BY due_at LIMIT :limit"
+                ),
+                {"now": stamp, "limit": self._batch},
+            ).all()
+            if rows:
+                connection.execute(
+                    text(
+                        "DELETE FROM sla_schedule WHERE id IN (SELECT value FROM json_each(:ids))"
+                    ),
+                    {"ids": json.dumps([row[0] for row in rows])},
+                )
+        return [_Fired(r[1], r[2], r[3], r[4], r[5], r[6], r[7]) for r in rows]
 
     def _record(
-        self,
-        connection: Connection,
-        times: _Times,
-        keys: list[tuple[int, str, datetime]],
-        now: datetime,
+        self, connection: Connection, postgres: bool, send: list[_Fired], now: datetime
     ) -> list[tuple[int, str]]:
-        """Insert the notices; return the keys that were new (not sent by anyone before).
+        """Record the notices; return the keys that were new (not sent by anyone before).
 
-        One statement per batch: thousands of bound parameters would cost more to convert
+        One statement per pass: thousands of bound parameters would cost more to convert
         than the database takes to insert the rows.
         """
-        if not keys:
+        if not send:
             return []
-        if times.postgres:
+        if postgres:
             statement = text(
                 "INSERT INTO sla_notices (ticket_id, kind, due_at, created_at) "
                 "SELECT t.i, t.k, t.d, :now FROM unnest(CAST(:ids AS int[]), "
-                "CAST(:kinds AS text[]), CAST(:dues AS timestamptz[])) AS t(i, k, d) "
+                "CAST(:keys AS text[]), CAST(:dues AS bigint[])) AS t(i, k, d) "
                 "ON CONFLICT (ticket_id, kind) DO NOTHING RETURNING ticket_id, kind"
             )
             values: dict[str, Any] = {
-                "ids": [k[0] for k in keys],
-                "kinds": [k[1] for k in keys],
-                "dues": [k[2] for k in keys],
+                "ids": [n.ticket_id for n in send],
+                "keys": [n.key for n in send],
+                "dues": [n.due_at for n in send],
+                "now": now,
             }
         else:
             statement = text(
@@ -202,41 +173,85 @@ class Sweeper:
                 "SELECT value ->> 0, value ->> 1, value ->> 2, :now FROM json_each(:rows) "
                 "WHERE true ON CONFLICT (ticket_id, kind) DO NOTHING RETURNING ticket_id, kind"
             )
-            values = {"rows": json.dumps([[i, k, times.param(d)] for i, k, d in keys])}
-        result = connection.execute(statement, {**values, "now": times.param(now)})
-        return [(int(row.ticket_id), str(row.kind)) for row in result.all()]
+            rows = [[n.ticket_id, n.key, n.due_at] for n in send]
+            values = {"rows": json.dumps(rows), "now": _sqlite_time(now)}
+        result = connection.execute(statement, values)
+        return [(int(row[0]), str(row[1])) for row in result.all()]
 
-    def _move_on(
-        self, connection: Connection, times: _Times, nexts: list[tuple[int, datetime | None]]
+    def _plan_reminders(
+        self, connection: Connection, postgres: bool, sent: list[_Fired], now: datetime
     ) -> None:
-        """Set each ticket's next SLA moment, in one statement."""
-        if times.postgres:
-            statement = text(
-                "UPDATE tickets SET next_sla_at = t.n FROM unnest(CAST(:ids AS int[]), "
-                "CAST(:nexts AS timestamptz[])) AS t(i, n) WHERE tickets.id = t.i"
+        """After a breach or a reminder, plan the next reminder (催办) of that clause."""
+        planned: dict[tuple[int, str], list[Any]] = {}
+        for notice in sent:
+            if notice.kind not in ("breach", "remind") or notice.clause == "rating":
+                continue
+            tag = notice.key[notice.key.index("@") :] if "@" in notice.key else ""
+            clause: Clause = "respond" if notice.clause == "respond" else "resolve"
+            reminder = next_reminder(
+                clause, notice.deadline, tag, now, self._settings.sla, after_sending=True
             )
-            values: dict[str, Any] = {
-                "ids": [tid for tid, _ in nexts],
-                "nexts": [at for _, at in nexts],
-            }
+            if reminder is not None:
+                planned[(notice.ticket_id, reminder.key)] = [
+                    notice.ticket_id,
+                    reminder.key,
+                    reminder.clause,
+                    reminder.hours,
+                    int(reminder.due_at.timestamp()),
+                    notice.deadline_epoch,
+                ]
+        if not planned:
+            return
+        rows = list(planned.values())
+        if postgres:
+            statement = text(
+                "INSERT INTO sla_schedule (ticket_id, key, kind, clause, hours, due_at, deadline) "
+                "SELECT t.i, t.k, 'remind', t.c, t.h, t.d, t.l FROM unnest(CAST(:i AS int[]), "
+                "CAST(:k AS text[]), CAST(:c AS text[]), CAST(:h AS float8[]), "
+                "CAST(:d AS bigint[]), CAST(:l AS bigint[])) AS t(i, k, c, h, d, l) "
+                "ON CONFLICT (ticket_id, key) DO NOTHING"
+            )
+            columns = list(zip(*rows, strict=True))
+            values: dict[str, Any] = dict(zip("ikchdl", map(list, columns), strict=True))
         else:
             statement = text(
-                "UPDATE tickets SET next_sla_at = v.n FROM "
-                "(SELECT value ->> 0 AS i, value ->> 1 AS n FROM json_each(:rows)) AS v "
-                "WHERE tickets.id = v.i"
+                "INSERT INTO sla_schedule (ticket_id, key, kind, clause, hours, due_at, deadline) "
+                "SELECT value ->> 0, value ->> 1, 'remind', value ->> 2, value ->> 3, "
+                "value ->> 4, value ->> 5 FROM json_each(:rows) WHERE true "
+                "ON CONFLICT (ticket_id, key) DO NOTHING"
             )
-            rows = [[tid, None if at is None else times.param(at)] for tid, at in nexts]
             values = {"rows": json.dumps(rows)}
         connection.execute(statement, values)
 
-    def _messages(self, fresh: list[tuple[Any, DueNotice]], now: datetime) -> list[dict[str, Any]]:
+    def _tickets_of(
+        self, connection: Connection, postgres: bool, sent: list[_Fired]
+    ) -> dict[int, Any]:
+        """What the messages need of each ticket: its units and its student's chat."""
+        if not sent:
+            return {}
+        ids = sorted({notice.ticket_id for notice in sent})
+        columns = "id, unit, accountable_unit, student_channel, student_chat_id, student_language"
+        if postgres:
+            statement = text(f"SELECT {columns} FROM tickets WHERE id = ANY(CAST(:ids AS int[]))")
+            values: dict[str, Any] = {"ids": ids}
+        else:
+            statement = text(
+                f"SELECT {columns} FROM tickets WHERE id IN (SELECT value FROM json_each(:ids))"
+            )
+            values = {"ids": json.dumps(ids)}
+        return {row.id: row for row in connection.execute(statement, values)}
+
+    def _messages(
+        self, tickets: Mapping[int, Any], sent: list[_Fired], now: datetime
+    ) -> list[dict[str, Any]]:
         """Outbox rows for the new notices: one per student follow-up, and for staff one
         message per unit and kind of alert, listing its tickets (a digest, not a flood)."""
         names = self._unit_names()
         frontdesk = self._settings.frontdesk_unit
         messages: list[dict[str, Any]] = []
-        groups: dict[tuple[str, str, str, float], list[tuple[Any, DueNotice]]] = defaultdict(list)
-        for row, notice in fresh:
+        groups: dict[tuple[str, str, str, float], list[tuple[Any, _Fired]]] = defaultdict(list)
+        for notice in sent:
+            row = tickets[notice.ticket_id]
             if notice.kind == "rating_followup":
                 lang: Language = "en" if row.student_language == "en" else "zh"
                 text = student_text("rating_followup", lang, number=f"#{row.id}")
@@ -279,7 +294,7 @@ class Sweeper:
             )
         return messages
 
-    def _line(self, row: Any, notice: DueNotice, names: Mapping[str, str], now: datetime) -> str:
+    def _line(self, row: Any, notice: _Fired, names: Mapping[str, str], now: datetime) -> str:
         number = f"#{row.id}"
         deadline = self._local(notice.deadline)
         unit_name = names.get(row.unit, row.unit)
@@ -306,3 +321,45 @@ class Sweeper:
     def _local(self, when: datetime) -> str:
         local = when.astimezone(ZoneInfo(self._settings.sla.timezone))
         return f"{local:%Y-%m-%d %H:%M}"
+
+
+def _worth_sending(due: list[_Fired], stamp: int) -> list[_Fired]:
+    """Drop warnings whose deadline has passed (the breach says it now) and, of several
+    warnings of one clause due at once (a sweeper that was down), all but the latest."""
+    send: list[_Fired] = []
+    latest: dict[tuple[int, str], _Fired] = {}
+    for notice in due:
+        if notice.kind != "warn":
+            send.append(notice)
+        elif notice.deadline_epoch > stamp:
+            key = (notice.ticket_id, notice.clause)
+            if key not in latest or latest[key].due_at < notice.due_at:
+                latest[key] = notice
+    return send + list(latest.values())
+
+
+def _sqlite_time(when: datetime) -> str:
+    # The text form SQLAlchemy's SQLite DateTime writes and reads.
+    return when.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _outbox_row(
+    now: datetime,
+    recipient: str,
+    channel: str | None,
+    address: str,
+    ticket_id: int | None,
+    kind: str,
+    text: str,
+) -> dict[str, Any]:
+    return {
+        "created_at": now,
+        "recipient": recipient,
+        "channel": channel,
+        "address": address,
+        "ticket_id": ticket_id,
+        "kind": kind,
+        "text": text,
+        "status": "pending",
+        "attempts": 0,
+    }

@@ -16,8 +16,6 @@ class TicketRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_tickets_student", "student_channel", "student_user_id"),
         Index("ix_tickets_unit_status", "unit", "status"),
-        # The sweeper reads only tickets whose next SLA moment has come.
-        Index("ix_tickets_next_sla_at", "next_sla_at"),
         Index("ix_tickets_opened_at", "opened_at"),
     )
 
@@ -45,7 +43,6 @@ class TicketRow(SQLModel, table=True):
     rating_comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     rated_at: datetime | None = None
     reopen_count: int = 0
-    next_sla_at: datetime | None = None
 
 
 class TicketEventRow(SQLModel, table=True):
@@ -94,16 +91,39 @@ class OutboxRow(SQLModel, table=True):
     error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
+class SlaScheduleRow(SQLModel, table=True):
+    """A notice a ticket will need (warning, breach, reminder, follow-up) and when.
+
+    Rewritten with the ticket on every change, so the sweeper reads only what has come due.
+    Times are epoch seconds: integers compare and add alike on every database.
+    """
+
+    __tablename__ = "sla_schedule"
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "key", name="uq_sla_schedule_ticket_key"),
+        Index("ix_sla_schedule_due_at", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(index=True)
+    key: str = Field(max_length=60)
+    kind: str = Field(max_length=20)
+    clause: str = Field(max_length=10)
+    hours: float = 0
+    due_at: int
+    deadline: int
+
+
 class SlaNoticeRow(SQLModel, table=True):
-    """One row per SLA notification ever due; the unique key is what makes sending exactly-once."""
+    """One row per SLA notification ever sent; the unique key makes sending exactly-once."""
 
     __tablename__ = "sla_notices"
     __table_args__ = (UniqueConstraint("ticket_id", "kind", name="uq_sla_notices_ticket_kind"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    ticket_id: int = Field(foreign_key="tickets.id")
-    kind: str = Field(max_length=40)
-    due_at: datetime
+    ticket_id: int
+    kind: str = Field(max_length=60)
+    due_at: int  # epoch seconds
     created_at: datetime
 
 

@@ -7,16 +7,23 @@ all (a crash never leaves a staff reply without its notification).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Literal, cast, get_args
 
-from sqlalchemy import ColumnElement, and_
+from sqlalchemy import ColumnElement, and_, delete
 from sqlmodel import Session, col, select
 
+from bot.sla.schedule import Planned
 from bot.storage.database import Database
-from bot.storage.tables import OutboxRow, TicketEventRow, TicketMessageRow, TicketRow
+from bot.storage.tables import (
+    OutboxRow,
+    SlaScheduleRow,
+    TicketEventRow,
+    TicketMessageRow,
+    TicketRow,
+)
 from bot.tickets.errors import TicketNotFound
 from bot.tickets.model import (
     OPEN_STATUSES,
@@ -33,12 +40,17 @@ Recipient = Literal["student", "unit"]
 _OPEN_VALUES = [status.value for status in OPEN_STATUSES]
 
 
+# What the SLA needs of a ticket as of a change: notices with their keys and times.
+Planner = Callable[[Ticket, datetime], Sequence[Planned]]
+
+
 class TicketTransaction:
     """Reads and writes of one operation, committed together."""
 
-    def __init__(self, session: Session, now: datetime) -> None:
+    def __init__(self, session: Session, now: datetime, planner: Planner | None) -> None:
         self._session = session
         self._now = now
+        self._planner = planner
 
     def get(self, ticket_id: int, *, for_update: bool = False) -> Ticket:
         statement = select(TicketRow).where(col(TicketRow.id) == ticket_id)
@@ -53,10 +65,11 @@ class TicketTransaction:
     def add(self, ticket: Ticket) -> Ticket:
         """Insert a new ticket (its `id` is ignored) and return it with the assigned id."""
         row = TicketRow.model_validate({**_row_values(ticket), "id": None})
-        row.next_sla_at = ticket.opened_at
         self._session.add(row)
         self._session.flush()
-        return _ticket(row)
+        added = _ticket(row)
+        self._reschedule(added)
+        return added
 
     def save(self, ticket: Ticket) -> None:
         """Write `ticket` back; the sweeper looks at it again on its next pass."""
@@ -65,8 +78,28 @@ class TicketTransaction:
             raise TicketNotFound(f"没有找到问题 {ticket.number}")
         for name, value in _row_values(ticket).items():
             setattr(row, name, value)
-        row.next_sla_at = self._now
         self._session.add(row)
+        self._reschedule(ticket)
+
+    def _reschedule(self, ticket: Ticket) -> None:
+        """Replace the ticket's planned SLA notices by what its new state needs."""
+        if self._planner is None:
+            return
+        self._session.execute(
+            delete(SlaScheduleRow).where(col(SlaScheduleRow.ticket_id) == ticket.id)
+        )
+        for planned in self._planner(ticket, self._now):
+            self._session.add(
+                SlaScheduleRow(
+                    ticket_id=ticket.id,
+                    key=planned.key,
+                    kind=planned.kind,
+                    clause=planned.clause,
+                    hours=planned.hours,
+                    due_at=int(planned.due_at.timestamp()),
+                    deadline=int(planned.deadline.timestamp()),
+                )
+            )
 
     def event(
         self, ticket_id: int, kind: str, actor: Actor, *, unit: str | None = None, detail: str = ""
@@ -125,15 +158,19 @@ class TicketTransaction:
 
 
 class SqlTicketStore:
-    """Tickets, their history and messages in the database."""
+    """Tickets, their history and messages in the database.
 
-    def __init__(self, database: Database) -> None:
+    With a `planner`, every write of a ticket also rewrites its planned SLA notices.
+    """
+
+    def __init__(self, database: Database, planner: Planner | None = None) -> None:
         self._database = database
+        self._planner = planner
 
     @contextmanager
     def transaction(self, now: datetime) -> Iterator[TicketTransaction]:
         with self._database.session() as session:
-            yield TicketTransaction(session, now)
+            yield TicketTransaction(session, now, self._planner)
 
     def get(self, ticket_id: int) -> Ticket:
         with self._database.session() as session:

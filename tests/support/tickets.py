@@ -10,6 +10,7 @@ from bot.clock import Clock
 from bot.config import Settings, settings_from_mapping
 from bot.kb.loader import load_kb
 from bot.sla.calendar import NaturalCalendar
+from bot.sla.schedule import SlaPlanner
 from bot.sla.sweeper import Sweeper
 from bot.storage.database import Database
 from bot.tickets.model import Actor, StudentRef
@@ -36,11 +37,12 @@ def service_settings(database_url: str) -> Settings:
 def ticket_service(database: Database, clock: Clock) -> TicketService:
     """The ticket service on `database` with the minimal KB's units and natural hours."""
     kb = load_kb(MINIMAL_KB)
+    settings = service_settings(database.url)
     return TicketService(
-        SqlTicketStore(database),
+        SqlTicketStore(database, SlaPlanner(settings.sla, lambda _unit: NaturalCalendar())),
         Outbox(database, clock),
         clock,
-        service_settings(database.url),
+        settings,
         units=lambda: kb.units,
         calendar_for_unit=lambda _unit: NaturalCalendar(),
     )

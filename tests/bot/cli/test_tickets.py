@@ -71,6 +71,6 @@ def test_sla_sweep_from_cron(cli: CliRunner) -> None:
     env = {"FRONTDESK_KB": MINIMAL_KB}
     later = cli("sla", "sweep", "--now", "2026-11-24T01:00:00+00:00", env=env)
     assert later.code == 0
-    assert "1 new notice" in later.out
+    assert "1 sent" in later.out
     inbox = cli("tickets", "--unit", "frontdesk", "inbox", env=env)
     assert "提醒" in inbox.out

@@ -8,7 +8,7 @@ the resolution (with a rating request).
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -94,9 +94,8 @@ def test_random_lifecycles_keep_the_promise_rules(
     assert set(keys.values()) <= {1}, "a notice was recorded twice"
     for notice in notices:
         if ":warn:" in notice.kind:
-            deadline = notice.due_at + timedelta(
-                hours=float(notice.kind.split(":")[2].split("@")[0])
-            )
+            due_at = datetime.fromtimestamp(notice.due_at, UTC)
+            deadline = due_at + timedelta(hours=float(notice.kind.split(":")[2].split("@")[0]))
             assert notice.created_at < deadline, f"warning {notice.kind} after its deadline"
     sla_rows = Counter(
         (r.ticket_id, r.kind, r.address, r.text) for r in rows if r.kind.startswith("sla_")

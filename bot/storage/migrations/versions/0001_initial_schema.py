@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 06:47:44.261482
+Create Date: 2026-11-23
 """
 
 from __future__ import annotations
@@ -54,6 +54,33 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("channel", "update_id"),
     )
     op.create_table(
+        "sla_notices",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("ticket_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=60), nullable=False),
+        sa.Column("due_at", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("ticket_id", "kind", name="uq_sla_notices_ticket_kind"),
+    )
+    op.create_table(
+        "sla_schedule",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("ticket_id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=60), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("clause", sa.String(length=10), nullable=False),
+        sa.Column("hours", sa.Float(), nullable=False),
+        sa.Column("due_at", sa.Integer(), nullable=False),
+        sa.Column("deadline", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("ticket_id", "key", name="uq_sla_schedule_ticket_key"),
+    )
+    with op.batch_alter_table("sla_schedule", schema=None) as batch_op:
+        batch_op.create_index("ix_sla_schedule_due_at", ["due_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_sla_schedule_ticket_id"), ["ticket_id"], unique=False)
+
+    op.create_table(
         "tickets",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
@@ -79,11 +106,9 @@ def upgrade() -> None:
         sa.Column("rating_comment", sa.Text(), nullable=True),
         sa.Column("rated_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("reopen_count", sa.Integer(), nullable=False),
-        sa.Column("next_sla_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("tickets", schema=None) as batch_op:
-        batch_op.create_index("ix_tickets_next_sla_at", ["next_sla_at"], unique=False)
         batch_op.create_index("ix_tickets_opened_at", ["opened_at"], unique=False)
         batch_op.create_index(
             "ix_tickets_student", ["student_channel", "student_user_id"], unique=False
@@ -106,20 +131,6 @@ def upgrade() -> None:
     with op.batch_alter_table("message_links", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_message_links_ticket_id"), ["ticket_id"], unique=False)
 
-    op.create_table(
-        "sla_notices",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("ticket_id", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(length=40), nullable=False),
-        sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["ticket_id"],
-            ["tickets.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("ticket_id", "kind", name="uq_sla_notices_ticket_kind"),
-    )
     op.create_table(
         "ticket_events",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -171,7 +182,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_ticket_events_ticket_id"))
 
     op.drop_table("ticket_events")
-    op.drop_table("sla_notices")
     with op.batch_alter_table("message_links", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_message_links_ticket_id"))
 
@@ -180,9 +190,14 @@ def downgrade() -> None:
         batch_op.drop_index("ix_tickets_unit_status")
         batch_op.drop_index("ix_tickets_student")
         batch_op.drop_index("ix_tickets_opened_at")
-        batch_op.drop_index("ix_tickets_next_sla_at")
 
     op.drop_table("tickets")
+    with op.batch_alter_table("sla_schedule", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_sla_schedule_ticket_id"))
+        batch_op.drop_index("ix_sla_schedule_due_at")
+
+    op.drop_table("sla_schedule")
+    op.drop_table("sla_notices")
     op.drop_table("processed_updates")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_outbox_ticket_id"))
