@@ -32,11 +32,11 @@ from bot.sla.calendar import NaturalCalendar  # noqa: E402
 from bot.sla.schedule import SlaView, plan, schedule  # noqa: E402
 from bot.sla.sweeper import Sweeper  # noqa: E402
 from bot.storage.database import Database  # noqa: E402
-from bot.storage.tables import OutboxRow, SlaNoticeRow, SlaScheduleRow, TicketRow  # noqa: E402
+from bot.storage.tables import OutboxRow, SlaNoticeRow, TicketRow  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 T = TicketRow.__table__  # type: ignore[attr-defined]
-S = SlaScheduleRow.__table__  # type: ignore[attr-defined]
+S = SlaNoticeRow.__table__  # type: ignore[attr-defined]
 SETTINGS = Settings()
 UNITS = ["nic", "jwc", "xsc", "yjsy", "cwc", "hqc", "bwc", "lib", "gjc", "jyzx", "card"]
 
@@ -75,6 +75,12 @@ def _plan(ticket_id: int, row: dict[str, Any]) -> list[dict[str, Any]]:
             "hours": p.hours,
             "due_at": int(p.due_at.timestamp()),
             "deadline": int(p.deadline.timestamp()),
+            "unit": row["unit"],
+            "accountable_unit": row["accountable_unit"],
+            "student_channel": row["student_channel"],
+            "student_chat_id": row["student_chat_id"],
+            "student_language": row["student_language"],
+            "skipped": False,
         }
         for p in plan(view, row["opened_at"], SETTINGS.sla, NaturalCalendar())
     ]
@@ -113,7 +119,6 @@ def _row(i: int, due: int, open_future: int) -> dict[str, Any]:
 def reset(database: Database, due: int) -> None:
     """Undo a sweep: the due tickets' plans restored, notices and messages gone."""
     with database.engine.begin() as connection:
-        connection.execute(delete(SlaNoticeRow.__table__))  # type: ignore[attr-defined]
         connection.execute(delete(OutboxRow.__table__))  # type: ignore[attr-defined]
         connection.execute(delete(S).where(S.c.ticket_id <= due))
         planned = [
@@ -128,8 +133,8 @@ def naive_sweep(database: Database, settings: Settings) -> int:
     found = 0
     with database.engine.begin() as connection:
         sent = {
-            (row.ticket_id, row.kind)
-            for row in connection.execute(select(SlaNoticeRow.__table__))  # type: ignore[attr-defined]
+            (row.ticket_id, row.key)
+            for row in connection.execute(select(S).where(S.c.sent_at.is_not(None)))
         }
         for row in connection.execute(select(T).where(T.c.status != "cancelled")):
             view = SlaView(

@@ -1,17 +1,15 @@
 """The sweeper: sends every SLA notice that has come due, from the database, exactly once.
 
-Tickets plan their notices when they change (`sla_schedule`, written with the ticket by the
-store), so a pass reads only the planned notices whose time has come — an indexed range of
-integers — never the tickets that need nothing. Under PostgreSQL the due rows are taken with
-`FOR UPDATE SKIP LOCKED`, so several bot processes split the work; every notice sent is
-recorded in `sla_notices` (unique per ticket and key) in the same transaction as its outbox
-messages, so a conflict means someone sent it already. Runs in the bot's job queue and as
-`frontdesk sla sweep` for cron.
+Tickets plan their notices when they change (the store writes `sla_notices` with the ticket),
+so a pass touches only unsent notices whose time has come — a partial index on integers —
+never the tickets that need nothing. It claims them in one statement by setting `sent_at`
+(under PostgreSQL on rows taken with `FOR UPDATE SKIP LOCKED`, so several bot processes split
+the work) and queues their messages in the same transaction: a notice is claimed once, so it
+is sent once. Runs in the bot's job queue and as `frontdesk sla sweep` for cron.
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -20,17 +18,20 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.sla.calendar import Calendar
 from bot.sla.schedule import Clause, next_reminder
 from bot.storage.database import Database
-from bot.storage.tables import OutboxRow
+from bot.storage.tables import OutboxRow, SlaNoticeRow
 from bot.tickets.model import Language
 from bot.tickets.notices import staff_text, student_text
 
 _OUTBOX = OutboxRow.__table__  # type: ignore[attr-defined]
+_NOTICES = SlaNoticeRow.__table__  # type: ignore[attr-defined]
 
 _WHAT = {"respond": "答复", "resolve": "办结"}
 _KIND_NAMES = {"warn": "提醒", "breach": "督办", "remind": "催办"}
@@ -45,10 +46,11 @@ class SweepResult:
     messages: int  # outbox rows written
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Fired:
-    """A planned notice being sent."""
+    """A planned notice being sent, with what its message needs."""
 
+    id: int
     ticket_id: int
     key: str
     kind: str
@@ -56,10 +58,31 @@ class _Fired:
     hours: float
     due_at: int
     deadline_epoch: int
+    unit: str
+    accountable_unit: str
+    student_channel: str
+    student_chat_id: str
+    student_language: str
 
     @property
     def deadline(self) -> datetime:
         return datetime.fromtimestamp(self.deadline_epoch, UTC)
+
+
+def _claim_sql(postgres: bool) -> str:
+    """The claiming UPDATE in the driver's own parameter style."""
+
+    def mark(name: str) -> str:
+        return f"%({name})s" if postgres else f":{name}"
+
+    lock = " FOR UPDATE SKIP LOCKED" if postgres else ""
+    return (
+        f"UPDATE sla_notices SET sent_at = {mark('now')} WHERE id IN (SELECT id FROM "
+        f"sla_notices WHERE sent_at IS NULL AND due_at <= {mark('stamp')} ORDER BY due_at "
+        f"LIMIT {mark('limit')}{lock}) RETURNING id, ticket_id, key, kind, clause, hours, "
+        "due_at, deadline, unit, accountable_unit, student_channel, student_chat_id, "
+        "student_language"
+    )
 
 
 class Sweeper:
@@ -101,90 +124,45 @@ class Sweeper:
 
     def _batch_pass(self, connection: Connection, now: datetime) -> SweepResult:
         postgres = connection.dialect.name == "postgresql"
-        stamp = int(now.timestamp())
-        due = self._take_due(connection, postgres, stamp)
+        due = self._claim_due(connection, postgres, now)
         if not due:
             return SweepResult(0, 0, 0)
-        send = _worth_sending(due, stamp)
-        fresh = set(self._record(connection, postgres, send, now))
-        sent = [notice for notice in send if (notice.ticket_id, notice.key) in fresh]
-        self._plan_reminders(connection, postgres, sent, now)
-        outbox = self._messages(self._tickets_of(connection, postgres, sent), sent, now)
+        send, skip = _worth_sending(due, int(now.timestamp()))
+        if skip:
+            connection.execute(
+                text(f"UPDATE sla_notices SET skipped = true WHERE id IN ({_ids(skip)})")
+            )
+        self._plan_reminders(connection, postgres, send, now)
+        outbox = self._messages(send, now)
         if outbox:
             connection.execute(_OUTBOX.insert(), outbox)
-        return SweepResult(len(due), len(sent), len(outbox))
+        return SweepResult(len(due), len(send), len(outbox))
 
-    def _take_due(self, connection: Connection, postgres: bool, stamp: int) -> list[_Fired]:
-        """The due planned notices, removed from the plan (locked for us under PostgreSQL)."""
-        columns = "id, ticket_id, key, kind, clause, hours, due_at, deadline"
-        if postgres:
-            rows = connection.execute(
-                text(
-                    "WITH due AS (SELECT id FROM sla_schedule WHERE due_at <= :now "
-                    "ORDER BY due_at LIMIT :limit FOR UPDATE SKIP LOCKED) "
-                    f"DELETE FROM sla_schedule s USING due WHERE s.id = due.id "
-                    f"RETURNING {', '.join('s.' + c for c in columns.split(', '))}"
-                ),
-                {"now": stamp, "limit": self._batch},
-            ).all()
-        else:
-            rows = connection.execute(
-                text(
-                    f"SELECT {columns} FROM sla_schedule WHERE due_at <= :now "
-                    "ORDER BY due_at LIMIT :limit"
-                ),
-                {"now": stamp, "limit": self._batch},
-            ).all()
-            if rows:
-                connection.execute(
-                    text(
-                        "DELETE FROM sla_schedule WHERE id IN (SELECT value FROM json_each(:ids))"
-                    ),
-                    {"ids": json.dumps([row[0] for row in rows])},
-                )
-        return [_Fired(r[1], r[2], r[3], r[4], r[5], r[6], r[7]) for r in rows]
+    def _claim_due(self, connection: Connection, postgres: bool, now: datetime) -> list[_Fired]:
+        """Mark the due unsent notices sent and return them (one statement, one write each).
 
-    def _record(
-        self, connection: Connection, postgres: bool, send: list[_Fired], now: datetime
-    ) -> list[tuple[int, str]]:
-        """Record the notices; return the keys that were new (not sent by anyone before).
-
-        One statement per pass: thousands of bound parameters would cost more to convert
-        than the database takes to insert the rows.
+        Straight on the driver's cursor: at ten thousand rows, building SQLAlchemy rows would
+        cost more than the database's work.
         """
-        if not send:
-            return []
-        if postgres:
-            statement = text(
-                "INSERT INTO sla_notices (ticket_id, kind, due_at, created_at) "
-                "SELECT t.i, t.k, t.d, :now FROM unnest(CAST(:ids AS int[]), "
-                "CAST(:keys AS text[]), CAST(:dues AS bigint[])) AS t(i, k, d) "
-                "ON CONFLICT (ticket_id, kind) DO NOTHING RETURNING ticket_id, kind"
+        sent_at: Any = now if postgres else _sqlite_time(now)
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(
+                _claim_sql(postgres),
+                {"now": sent_at, "stamp": int(now.timestamp()), "limit": self._batch},
             )
-            values: dict[str, Any] = {
-                "ids": [n.ticket_id for n in send],
-                "keys": [n.key for n in send],
-                "dues": [n.due_at for n in send],
-                "now": now,
-            }
-        else:
-            statement = text(
-                "INSERT INTO sla_notices (ticket_id, kind, due_at, created_at) "
-                "SELECT value ->> 0, value ->> 1, value ->> 2, :now FROM json_each(:rows) "
-                "WHERE true ON CONFLICT (ticket_id, kind) DO NOTHING RETURNING ticket_id, kind"
-            )
-            rows = [[n.ticket_id, n.key, n.due_at] for n in send]
-            values = {"rows": json.dumps(rows), "now": _sqlite_time(now)}
-        result = connection.execute(statement, values)
-        return [(int(row[0]), str(row[1])) for row in result.all()]
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+        return [_Fired(*row) for row in rows]
 
     def _plan_reminders(
         self, connection: Connection, postgres: bool, sent: list[_Fired], now: datetime
     ) -> None:
         """After a breach or a reminder, plan the next reminder (催办) of that clause."""
-        planned: dict[tuple[int, str], list[Any]] = {}
+        planned: dict[tuple[int, str], dict[str, Any]] = {}
         for notice in sent:
-            if notice.kind not in ("breach", "remind") or notice.clause == "rating":
+            if notice.kind not in ("breach", "remind"):
                 continue
             tag = notice.key[notice.key.index("@") :] if "@" in notice.key else ""
             clause: Clause = "respond" if notice.clause == "respond" else "resolve"
@@ -192,58 +170,27 @@ class Sweeper:
                 clause, notice.deadline, tag, now, self._settings.sla, after_sending=True
             )
             if reminder is not None:
-                planned[(notice.ticket_id, reminder.key)] = [
-                    notice.ticket_id,
-                    reminder.key,
-                    reminder.clause,
-                    reminder.hours,
-                    int(reminder.due_at.timestamp()),
-                    notice.deadline_epoch,
-                ]
-        if not planned:
-            return
-        rows = list(planned.values())
-        if postgres:
-            statement = text(
-                "INSERT INTO sla_schedule (ticket_id, key, kind, clause, hours, due_at, deadline) "
-                "SELECT t.i, t.k, 'remind', t.c, t.h, t.d, t.l FROM unnest(CAST(:i AS int[]), "
-                "CAST(:k AS text[]), CAST(:c AS text[]), CAST(:h AS float8[]), "
-                "CAST(:d AS bigint[]), CAST(:l AS bigint[])) AS t(i, k, c, h, d, l) "
-                "ON CONFLICT (ticket_id, key) DO NOTHING"
-            )
-            columns = list(zip(*rows, strict=True))
-            values: dict[str, Any] = dict(zip("ikchdl", map(list, columns), strict=True))
-        else:
-            statement = text(
-                "INSERT INTO sla_schedule (ticket_id, key, kind, clause, hours, due_at, deadline) "
-                "SELECT value ->> 0, value ->> 1, 'remind', value ->> 2, value ->> 3, "
-                "value ->> 4, value ->> 5 FROM json_each(:rows) WHERE true "
-                "ON CONFLICT (ticket_id, key) DO NOTHING"
-            )
-            values = {"rows": json.dumps(rows)}
-        connection.execute(statement, values)
+                planned[(notice.ticket_id, reminder.key)] = {
+                    "ticket_id": notice.ticket_id,
+                    "key": reminder.key,
+                    "kind": "remind",
+                    "clause": reminder.clause,
+                    "hours": reminder.hours,
+                    "due_at": int(reminder.due_at.timestamp()),
+                    "deadline": notice.deadline_epoch,
+                    "unit": notice.unit,
+                    "accountable_unit": notice.accountable_unit,
+                    "student_channel": notice.student_channel,
+                    "student_chat_id": notice.student_chat_id,
+                    "student_language": notice.student_language,
+                    "skipped": False,
+                }
+        if planned:
+            insert = postgresql_insert if postgres else sqlite_insert
+            statement = insert(_NOTICES).on_conflict_do_nothing(index_elements=["ticket_id", "key"])
+            connection.execute(statement, list(planned.values()))
 
-    def _tickets_of(
-        self, connection: Connection, postgres: bool, sent: list[_Fired]
-    ) -> dict[int, Any]:
-        """What the messages need of each ticket: its units and its student's chat."""
-        if not sent:
-            return {}
-        ids = sorted({notice.ticket_id for notice in sent})
-        columns = "id, unit, accountable_unit, student_channel, student_chat_id, student_language"
-        if postgres:
-            statement = text(f"SELECT {columns} FROM tickets WHERE id = ANY(CAST(:ids AS int[]))")
-            values: dict[str, Any] = {"ids": ids}
-        else:
-            statement = text(
-                f"SELECT {columns} FROM tickets WHERE id IN (SELECT value FROM json_each(:ids))"
-            )
-            values = {"ids": json.dumps(ids)}
-        return {row.id: row for row in connection.execute(statement, values)}
-
-    def _messages(
-        self, tickets: Mapping[int, Any], sent: list[_Fired], now: datetime
-    ) -> list[dict[str, Any]]:
+    def _messages(self, sent: list[_Fired], now: datetime) -> list[dict[str, Any]]:
         """Outbox rows for the new notices: one per student follow-up, and for staff one
         message per unit and kind of alert, listing its tickets (a digest, not a flood)."""
         names = self._unit_names()
@@ -251,17 +198,17 @@ class Sweeper:
         messages: list[dict[str, Any]] = []
         groups: dict[tuple[str, str, str, float], list[tuple[Any, _Fired]]] = defaultdict(list)
         for notice in sent:
-            row = tickets[notice.ticket_id]
+            row = notice
             if notice.kind == "rating_followup":
                 lang: Language = "en" if row.student_language == "en" else "zh"
-                text = student_text("rating_followup", lang, number=f"#{row.id}")
+                text = student_text("rating_followup", lang, number=f"#{row.ticket_id}")
                 messages.append(
                     _outbox_row(
                         now,
                         "student",
                         row.student_channel,
                         row.student_chat_id,
-                        row.id,
+                        row.ticket_id,
                         "rating_followup",
                         text,
                     )
@@ -295,7 +242,7 @@ class Sweeper:
         return messages
 
     def _line(self, row: Any, notice: _Fired, names: Mapping[str, str], now: datetime) -> str:
-        number = f"#{row.id}"
+        number = f"#{row.ticket_id}"
         deadline = self._local(notice.deadline)
         unit_name = names.get(row.unit, row.unit)
         what = _WHAT[notice.clause]
@@ -323,19 +270,31 @@ class Sweeper:
         return f"{local:%Y-%m-%d %H:%M}"
 
 
-def _worth_sending(due: list[_Fired], stamp: int) -> list[_Fired]:
-    """Drop warnings whose deadline has passed (the breach says it now) and, of several
-    warnings of one clause due at once (a sweeper that was down), all but the latest."""
+def _worth_sending(due: list[_Fired], stamp: int) -> tuple[list[_Fired], list[_Fired]]:
+    """Which claimed notices to send, which to skip: a warning whose deadline has passed (the
+    breach says it now) and, of several warnings of one clause due at once (a sweeper that was
+    down), all but the latest."""
     send: list[_Fired] = []
+    skip: list[_Fired] = []
     latest: dict[tuple[int, str], _Fired] = {}
     for notice in due:
         if notice.kind != "warn":
             send.append(notice)
-        elif notice.deadline_epoch > stamp:
+        elif notice.deadline_epoch <= stamp:
+            skip.append(notice)
+        else:
             key = (notice.ticket_id, notice.clause)
-            if key not in latest or latest[key].due_at < notice.due_at:
+            if key in latest:
+                older, newer = sorted((latest[key], notice), key=lambda n: n.due_at)
+                skip.append(older)
+                latest[key] = newer
+            else:
                 latest[key] = notice
-    return send + list(latest.values())
+    return send + list(latest.values()), skip
+
+
+def _ids(notices: list[_Fired]) -> str:
+    return ", ".join(str(int(notice.id)) for notice in notices)
 
 
 def _sqlite_time(when: datetime) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -91,40 +91,42 @@ class OutboxRow(SQLModel, table=True):
     error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
-class SlaScheduleRow(SQLModel, table=True):
-    """A notice a ticket will need (warning, breach, reminder, follow-up) and when.
+class SlaNoticeRow(SQLModel, table=True):
+    """A notice a ticket needs (warning, breach 督办, reminder 催办, follow-up 回访) and when.
 
-    Rewritten with the ticket on every change, so the sweeper reads only what has come due.
-    Times are epoch seconds: integers compare and add alike on every database.
+    Planned with the ticket on every change (unsent plans are replaced, sent ones stay), so the
+    sweeper reads only unsent notices whose time has come — a partial index — and claims each
+    by setting `sent_at`, which is what makes sending exactly-once. The unit and the student's
+    chat are copied in at planning time, so sending needs no other table. Times are epoch
+    seconds: integers compare and add alike on every database.
     """
 
-    __tablename__ = "sla_schedule"
+    __tablename__ = "sla_notices"
     __table_args__ = (
-        UniqueConstraint("ticket_id", "key", name="uq_sla_schedule_ticket_key"),
-        Index("ix_sla_schedule_due_at", "due_at"),
+        UniqueConstraint("ticket_id", "key", name="uq_sla_notices_ticket_key"),
+        Index(
+            "ix_sla_notices_unsent_due",
+            "due_at",
+            sqlite_where=text("sent_at IS NULL"),
+            postgresql_where=text("sent_at IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    ticket_id: int = Field(index=True)
+    ticket_id: int
     key: str = Field(max_length=60)
     kind: str = Field(max_length=20)
     clause: str = Field(max_length=10)
     hours: float = 0
     due_at: int
     deadline: int
-
-
-class SlaNoticeRow(SQLModel, table=True):
-    """One row per SLA notification ever sent; the unique key makes sending exactly-once."""
-
-    __tablename__ = "sla_notices"
-    __table_args__ = (UniqueConstraint("ticket_id", "kind", name="uq_sla_notices_ticket_kind"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    ticket_id: int
-    kind: str = Field(max_length=60)
-    due_at: int  # epoch seconds
-    created_at: datetime
+    unit: str = Field(max_length=40)
+    accountable_unit: str = Field(max_length=40)
+    student_channel: str = Field(max_length=20)
+    student_chat_id: str = Field(max_length=120)
+    student_language: str = Field(default="zh", max_length=5)
+    sent_at: datetime | None = None
+    skipped: bool = False  # claimed but not sent: a warning overtaken by a later one
 
 
 class ConversationStateRow(SQLModel, table=True):

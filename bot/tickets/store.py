@@ -13,13 +13,15 @@ from datetime import datetime
 from typing import Any, Literal, cast, get_args
 
 from sqlalchemy import ColumnElement, and_, delete
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from bot.sla.schedule import Planned
 from bot.storage.database import Database
 from bot.storage.tables import (
     OutboxRow,
-    SlaScheduleRow,
+    SlaNoticeRow,
     TicketEventRow,
     TicketMessageRow,
     TicketRow,
@@ -82,24 +84,37 @@ class TicketTransaction:
         self._reschedule(ticket)
 
     def _reschedule(self, ticket: Ticket) -> None:
-        """Replace the ticket's planned SLA notices by what its new state needs."""
+        """Replace the ticket's unsent SLA notices by what its new state needs (sent ones stay,
+        so a notice already sent is never planned again)."""
         if self._planner is None:
             return
+        table = SlaNoticeRow.__table__  # type: ignore[attr-defined]
         self._session.execute(
-            delete(SlaScheduleRow).where(col(SlaScheduleRow.ticket_id) == ticket.id)
+            delete(table).where(table.c.ticket_id == ticket.id, table.c.sent_at.is_(None))
         )
-        for planned in self._planner(ticket, self._now):
-            self._session.add(
-                SlaScheduleRow(
-                    ticket_id=ticket.id,
-                    key=planned.key,
-                    kind=planned.kind,
-                    clause=planned.clause,
-                    hours=planned.hours,
-                    due_at=int(planned.due_at.timestamp()),
-                    deadline=int(planned.deadline.timestamp()),
-                )
-            )
+        rows = [
+            {
+                "ticket_id": ticket.id,
+                "key": planned.key,
+                "kind": planned.kind,
+                "clause": planned.clause,
+                "hours": planned.hours,
+                "due_at": int(planned.due_at.timestamp()),
+                "deadline": int(planned.deadline.timestamp()),
+                "unit": ticket.unit,
+                "accountable_unit": ticket.accountable_unit,
+                "student_channel": ticket.student.channel,
+                "student_chat_id": ticket.student.chat_id,
+                "student_language": ticket.student.language,
+                "skipped": False,
+            }
+            for planned in self._planner(ticket, self._now)
+        ]
+        if rows:
+            dialect = self._session.get_bind().dialect.name
+            insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+            statement = insert(table).on_conflict_do_nothing(index_elements=["ticket_id", "key"])
+            self._session.execute(statement, rows)
 
     def event(
         self, ticket_id: int, kind: str, actor: Actor, *, unit: str | None = None, detail: str = ""

@@ -57,28 +57,30 @@ def upgrade() -> None:
         "sla_notices",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("ticket_id", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(length=60), nullable=False),
-        sa.Column("due_at", sa.Integer(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("ticket_id", "kind", name="uq_sla_notices_ticket_kind"),
-    )
-    op.create_table(
-        "sla_schedule",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("ticket_id", sa.Integer(), nullable=False),
         sa.Column("key", sa.String(length=60), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("clause", sa.String(length=10), nullable=False),
         sa.Column("hours", sa.Float(), nullable=False),
         sa.Column("due_at", sa.Integer(), nullable=False),
         sa.Column("deadline", sa.Integer(), nullable=False),
+        sa.Column("unit", sa.String(length=40), nullable=False),
+        sa.Column("accountable_unit", sa.String(length=40), nullable=False),
+        sa.Column("student_channel", sa.String(length=20), nullable=False),
+        sa.Column("student_chat_id", sa.String(length=120), nullable=False),
+        sa.Column("student_language", sa.String(length=5), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("skipped", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("ticket_id", "key", name="uq_sla_schedule_ticket_key"),
+        sa.UniqueConstraint("ticket_id", "key", name="uq_sla_notices_ticket_key"),
     )
-    with op.batch_alter_table("sla_schedule", schema=None) as batch_op:
-        batch_op.create_index("ix_sla_schedule_due_at", ["due_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_sla_schedule_ticket_id"), ["ticket_id"], unique=False)
+    with op.batch_alter_table("sla_notices", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_sla_notices_unsent_due",
+            ["due_at"],
+            unique=False,
+            sqlite_where=sa.text("sent_at IS NULL"),
+            postgresql_where=sa.text("sent_at IS NULL"),
+        )
 
     op.create_table(
         "tickets",
@@ -192,11 +194,13 @@ def downgrade() -> None:
         batch_op.drop_index("ix_tickets_opened_at")
 
     op.drop_table("tickets")
-    with op.batch_alter_table("sla_schedule", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_sla_schedule_ticket_id"))
-        batch_op.drop_index("ix_sla_schedule_due_at")
+    with op.batch_alter_table("sla_notices", schema=None) as batch_op:
+        batch_op.drop_index(
+            "ix_sla_notices_unsent_due",
+            sqlite_where=sa.text("sent_at IS NULL"),
+            postgresql_where=sa.text("sent_at IS NULL"),
+        )
 
-    op.drop_table("sla_schedule")
     op.drop_table("sla_notices")
     op.drop_table("processed_updates")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
