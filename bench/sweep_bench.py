@@ -80,7 +80,6 @@ def _plan(ticket_id: int, row: dict[str, Any]) -> list[dict[str, Any]]:
             "student_channel": row["student_channel"],
             "student_chat_id": row["student_chat_id"],
             "student_language": row["student_language"],
-            "skipped": False,
         }
         for p in plan(view, row["opened_at"], SETTINGS.sla, NaturalCalendar())
     ]
@@ -117,14 +116,14 @@ def _row(i: int, due: int, open_future: int) -> dict[str, Any]:
 
 
 def reset(database: Database, due: int) -> None:
-    """Undo a sweep: the due tickets' plans restored, notices and messages gone."""
+    """Undo a sweep: the watermark back to before the due notices, messages and the
+    reminders it planned gone, so every run does the same work."""
+    del due  # the due notices stay planned; only the watermark moves back
     with database.engine.begin() as connection:
         connection.execute(delete(OutboxRow.__table__))  # type: ignore[attr-defined]
-        connection.execute(delete(S).where(S.c.ticket_id <= due))
-        planned = [
-            p for number in range(1, due + 1) for p in _plan(number, _row(number - 1, due, 0))
-        ]
-        connection.execute(S.insert(), planned)
+        connection.execute(delete(S).where(S.c.kind == "remind", S.c.due_at > int(NOW.timestamp())))
+        before = int((NOW - timedelta(hours=2)).timestamp())
+        connection.execute(text("UPDATE sla_sweeps SET swept_to = :t"), {"t": before})
 
 
 def naive_sweep(database: Database, settings: Settings) -> int:
@@ -132,9 +131,10 @@ def naive_sweep(database: Database, settings: Settings) -> int:
     calendar = NaturalCalendar()
     found = 0
     with database.engine.begin() as connection:
+        swept_to = connection.execute(text("SELECT swept_to FROM sla_sweeps")).scalar_one()
         sent = {
             (row.ticket_id, row.key)
-            for row in connection.execute(select(S).where(S.c.sent_at.is_not(None)))
+            for row in connection.execute(select(S).where(S.c.due_at <= swept_to))
         }
         for row in connection.execute(select(T).where(T.c.status != "cancelled")):
             view = SlaView(

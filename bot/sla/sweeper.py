@@ -1,11 +1,12 @@
 """The sweeper: sends every SLA notice that has come due, from the database, exactly once.
 
 Tickets plan their notices when they change (the store writes `sla_notices` with the ticket),
-so a pass touches only unsent notices whose time has come — a partial index on integers —
-never the tickets that need nothing. It claims them in one statement by setting `sent_at`
-(under PostgreSQL on rows taken with `FOR UPDATE SKIP LOCKED`, so several bot processes split
-the work) and queues their messages in the same transaction: a notice is claimed once, so it
-is sent once. Runs in the bot's job queue and as `frontdesk sla sweep` for cron.
+so a pass reads only the notices due between its watermark and now — an index range of
+integers — and never touches the tickets that need nothing. The watermark row is locked for
+the pass (PostgreSQL: `FOR UPDATE SKIP LOCKED`, so a second bot process sweeping at the same
+moment skips instead of repeating), advanced in the same transaction as the outbox messages:
+every notice is handled by exactly one pass. Runs in the bot's job queue and as
+`frontdesk sla sweep` for cron.
 """
 
 from __future__ import annotations
@@ -69,22 +70,6 @@ class _Fired:
         return datetime.fromtimestamp(self.deadline_epoch, UTC)
 
 
-def _claim_sql(postgres: bool) -> str:
-    """The claiming UPDATE in the driver's own parameter style."""
-
-    def mark(name: str) -> str:
-        return f"%({name})s" if postgres else f":{name}"
-
-    lock = " FOR UPDATE SKIP LOCKED" if postgres else ""
-    return (
-        f"UPDATE sla_notices SET sent_at = {mark('now')} WHERE id IN (SELECT id FROM "
-        f"sla_notices WHERE sent_at IS NULL AND due_at <= {mark('stamp')} ORDER BY due_at "
-        f"LIMIT {mark('limit')}{lock}) RETURNING id, ticket_id, key, kind, clause, hours, "
-        "due_at, deadline, unit, accountable_unit, student_channel, student_chat_id, "
-        "student_language"
-    )
-
-
 class Sweeper:
     """Sends due warnings, breaches (督办), reminders (催办) and rating follow-ups (回访)."""
 
@@ -97,7 +82,6 @@ class Sweeper:
         calendar_for_unit: Callable[[str], Calendar],
         unit_names: Callable[[], Mapping[str, str]],
         supervisors: Callable[[], Mapping[str, str]] = dict,
-        batch: int = 20_000,
     ) -> None:
         self._database = database
         self._settings = settings
@@ -105,52 +89,50 @@ class Sweeper:
         self._calendar_for_unit = calendar_for_unit
         self._unit_names = unit_names
         self._supervisors = supervisors
-        self._batch = batch
 
     def sweep(self, now: datetime | None = None) -> SweepResult:
-        """One full pass: every notice due at `now` (default: the clock's now) is handled."""
+        """One pass: every notice due by `now` (default: the clock's now) not yet handled."""
         now = now or self._clock.now()
-        total = SweepResult(0, 0, 0)
-        while True:
-            with self._database.engine.begin() as connection:
-                result = self._batch_pass(connection, now)
-            total = SweepResult(
-                total.due + result.due,
-                total.notices + result.notices,
-                total.messages + result.messages,
-            )
-            if result.due < self._batch:
-                return total
+        with self._database.engine.begin() as connection:
+            return self._pass(connection, now)
 
-    def _batch_pass(self, connection: Connection, now: datetime) -> SweepResult:
+    def _pass(self, connection: Connection, now: datetime) -> SweepResult:
         postgres = connection.dialect.name == "postgresql"
-        due = self._claim_due(connection, postgres, now)
-        if not due:
+        lock = " FOR UPDATE SKIP LOCKED" if postgres else ""
+        swept_to = connection.execute(
+            text(f"SELECT swept_to FROM sla_sweeps WHERE id = 1{lock}")
+        ).scalar_one_or_none()
+        if swept_to is None:
+            return SweepResult(0, 0, 0)  # another process is sweeping right now
+        upto = int(now.timestamp())
+        if upto <= swept_to:
             return SweepResult(0, 0, 0)
-        send, skip = _worth_sending(due, int(now.timestamp()))
-        if skip:
-            connection.execute(
-                text(f"UPDATE sla_notices SET skipped = true WHERE id IN ({_ids(skip)})")
-            )
+        due = self._due(connection, postgres, swept_to, upto)
+        send = _worth_sending(due, upto)
         self._plan_reminders(connection, postgres, send, now)
         outbox = self._messages(send, now)
         if outbox:
             connection.execute(_OUTBOX.insert(), outbox)
+        connection.execute(
+            text("UPDATE sla_sweeps SET swept_to = :upto WHERE id = 1"), {"upto": upto}
+        )
         return SweepResult(len(due), len(send), len(outbox))
 
-    def _claim_due(self, connection: Connection, postgres: bool, now: datetime) -> list[_Fired]:
-        """Mark the due unsent notices sent and return them (one statement, one write each).
-
-        Straight on the driver's cursor: at ten thousand rows, building SQLAlchemy rows would
-        cost more than the database's work.
-        """
-        sent_at: Any = now if postgres else _sqlite_time(now)
+    def _due(
+        self, connection: Connection, postgres: bool, swept_to: int, upto: int
+    ) -> list[_Fired]:
+        """The notices due in (swept_to, upto], read straight from the driver's cursor: at ten
+        thousand rows, building SQLAlchemy rows would cost more than the database's work."""
+        mark = "%({})s" if postgres else ":{}"
+        sql = (
+            "SELECT id, ticket_id, key, kind, clause, hours, due_at, deadline, unit, "
+            "accountable_unit, student_channel, student_chat_id, student_language "
+            f"FROM sla_notices WHERE due_at > {mark.format('after')} "
+            f"AND due_at <= {mark.format('upto')} ORDER BY due_at"
+        )
         cursor = connection.connection.cursor()
         try:
-            cursor.execute(
-                _claim_sql(postgres),
-                {"now": sent_at, "stamp": int(now.timestamp()), "limit": self._batch},
-            )
+            cursor.execute(sql, {"after": swept_to, "upto": upto})
             rows = cursor.fetchall()
         finally:
             cursor.close()
@@ -270,36 +252,20 @@ class Sweeper:
         return f"{local:%Y-%m-%d %H:%M}"
 
 
-def _worth_sending(due: list[_Fired], stamp: int) -> tuple[list[_Fired], list[_Fired]]:
-    """Which claimed notices to send, which to skip: a warning whose deadline has passed (the
-    breach says it now) and, of several warnings of one clause due at once (a sweeper that was
-    down), all but the latest."""
+def _worth_sending(due: list[_Fired], stamp: int) -> list[_Fired]:
+    """Which due notices to send: not a warning whose deadline has passed (the breach says it
+    now) and, of several warnings of one clause due at once (a sweeper that was down), only
+    the one closest to the deadline."""
     send: list[_Fired] = []
-    skip: list[_Fired] = []
     latest: dict[tuple[int, str], _Fired] = {}
     for notice in due:
         if notice.kind != "warn":
             send.append(notice)
-        elif notice.deadline_epoch <= stamp:
-            skip.append(notice)
-        else:
+        elif notice.deadline_epoch > stamp:
             key = (notice.ticket_id, notice.clause)
-            if key in latest:
-                older, newer = sorted((latest[key], notice), key=lambda n: n.due_at)
-                skip.append(older)
-                latest[key] = newer
-            else:
+            if key not in latest or latest[key].hours > notice.hours:
                 latest[key] = notice
-    return send + list(latest.values()), skip
-
-
-def _ids(notices: list[_Fired]) -> str:
-    return ", ".join(str(int(notice.id)) for notice in notices)
-
-
-def _sqlite_time(when: datetime) -> str:
-    # The text form SQLAlchemy's SQLite DateTime writes and reads.
-    return when.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    return send + list(latest.values())
 
 
 def _outbox_row(

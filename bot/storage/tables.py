@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -94,22 +94,17 @@ class OutboxRow(SQLModel, table=True):
 class SlaNoticeRow(SQLModel, table=True):
     """A notice a ticket needs (warning, breach 督办, reminder 催办, follow-up 回访) and when.
 
-    Planned with the ticket on every change (unsent plans are replaced, sent ones stay), so the
-    sweeper reads only unsent notices whose time has come — a partial index — and claims each
-    by setting `sent_at`, which is what makes sending exactly-once. The unit and the student's
-    chat are copied in at planning time, so sending needs no other table. Times are epoch
-    seconds: integers compare and add alike on every database.
+    Planned with the ticket on every change, so the sweeper reads only notices whose time
+    has come: those between its watermark (`sla_sweeps`) and now. Rows at or below the
+    watermark are the record of what was handled; they are never planned again. The unit and
+    the student's chat are copied in at planning time, so sending needs no other table.
+    Times are epoch seconds: integers compare and add alike on every database.
     """
 
     __tablename__ = "sla_notices"
     __table_args__ = (
         UniqueConstraint("ticket_id", "key", name="uq_sla_notices_ticket_key"),
-        Index(
-            "ix_sla_notices_unsent_due",
-            "due_at",
-            sqlite_where=text("sent_at IS NULL"),
-            postgresql_where=text("sent_at IS NULL"),
-        ),
+        Index("ix_sla_notices_due_at", "due_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -125,8 +120,18 @@ class SlaNoticeRow(SQLModel, table=True):
     student_channel: str = Field(max_length=20)
     student_chat_id: str = Field(max_length=120)
     student_language: str = Field(default="zh", max_length=5)
-    sent_at: datetime | None = None
-    skipped: bool = False  # claimed but not sent: a warning overtaken by a later one
+
+
+class SlaSweepRow(SQLModel, table=True):
+    """The sweeper's watermark: every notice due at or before `swept_to` has been handled.
+
+    One row, locked by the sweeping process, so two sweepers never handle a notice twice.
+    """
+
+    __tablename__ = "sla_sweeps"
+
+    id: int = Field(default=1, primary_key=True)
+    swept_to: int = 0  # epoch seconds
 
 
 class ConversationStateRow(SQLModel, table=True):

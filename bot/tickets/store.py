@@ -22,6 +22,7 @@ from bot.storage.database import Database
 from bot.storage.tables import (
     OutboxRow,
     SlaNoticeRow,
+    SlaSweepRow,
     TicketEventRow,
     TicketMessageRow,
     TicketRow,
@@ -84,14 +85,23 @@ class TicketTransaction:
         self._reschedule(ticket)
 
     def _reschedule(self, ticket: Ticket) -> None:
-        """Replace the ticket's unsent SLA notices by what its new state needs (sent ones stay,
-        so a notice already sent is never planned again)."""
+        """Replace the ticket's planned SLA notices by what its new state needs.
+
+        Notices at or below the sweeper's watermark were handled already: they stay, and a
+        key among them is never planned again. A notice whose time has passed is planned for
+        now, so a sweep that is under way cannot pass it by unseen.
+        """
         if self._planner is None:
             return
         table = SlaNoticeRow.__table__  # type: ignore[attr-defined]
-        self._session.execute(
-            delete(table).where(table.c.ticket_id == ticket.id, table.c.sent_at.is_(None))
+        swept_to = (
+            self._session.exec(select(SlaSweepRow.swept_to).where(col(SlaSweepRow.id) == 1)).first()
+            or 0
         )
+        self._session.execute(
+            delete(table).where(table.c.ticket_id == ticket.id, table.c.due_at > swept_to)
+        )
+        now = int(self._now.timestamp())
         rows = [
             {
                 "ticket_id": ticket.id,
@@ -99,14 +109,13 @@ class TicketTransaction:
                 "kind": planned.kind,
                 "clause": planned.clause,
                 "hours": planned.hours,
-                "due_at": int(planned.due_at.timestamp()),
+                "due_at": max(int(planned.due_at.timestamp()), now, swept_to + 1),
                 "deadline": int(planned.deadline.timestamp()),
                 "unit": ticket.unit,
                 "accountable_unit": ticket.accountable_unit,
                 "student_channel": ticket.student.channel,
                 "student_chat_id": ticket.student.chat_id,
                 "student_language": ticket.student.language,
-                "skipped": False,
             }
             for planned in self._planner(ticket, self._now)
         ]

@@ -48,7 +48,7 @@ def ticket_service(database: Database, clock: Clock) -> TicketService:
     )
 
 
-def sweeper(database: Database, clock: Clock, *, batch: int = 2000) -> Sweeper:
+def sweeper(database: Database, clock: Clock) -> Sweeper:
     """The SLA sweeper for the same world as `ticket_service`."""
     kb = load_kb(MINIMAL_KB)
     return Sweeper(
@@ -57,5 +57,4 @@ def sweeper(database: Database, clock: Clock, *, batch: int = 2000) -> Sweeper:
         clock,
         calendar_for_unit=lambda _unit: NaturalCalendar(),
         unit_names=lambda: {u.id: u.name for u in kb.units.values()},
-        batch=batch,
     )

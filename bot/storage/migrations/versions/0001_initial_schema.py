@@ -68,20 +68,20 @@ def upgrade() -> None:
         sa.Column("student_channel", sa.String(length=20), nullable=False),
         sa.Column("student_chat_id", sa.String(length=120), nullable=False),
         sa.Column("student_language", sa.String(length=5), nullable=False),
-        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("skipped", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("ticket_id", "key", name="uq_sla_notices_ticket_key"),
     )
     with op.batch_alter_table("sla_notices", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_sla_notices_unsent_due",
-            ["due_at"],
-            unique=False,
-            sqlite_where=sa.text("sent_at IS NULL"),
-            postgresql_where=sa.text("sent_at IS NULL"),
-        )
+        batch_op.create_index("ix_sla_notices_due_at", ["due_at"], unique=False)
 
+    sweeps = op.create_table(
+        "sla_sweeps",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("swept_to", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    # The sweeper's one watermark row; nothing has been swept yet.
+    op.bulk_insert(sweeps, [{"id": 1, "swept_to": 0}])
     op.create_table(
         "tickets",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -194,12 +194,9 @@ def downgrade() -> None:
         batch_op.drop_index("ix_tickets_opened_at")
 
     op.drop_table("tickets")
+    op.drop_table("sla_sweeps")
     with op.batch_alter_table("sla_notices", schema=None) as batch_op:
-        batch_op.drop_index(
-            "ix_sla_notices_unsent_due",
-            sqlite_where=sa.text("sent_at IS NULL"),
-            postgresql_where=sa.text("sent_at IS NULL"),
-        )
+        batch_op.drop_index("ix_sla_notices_due_at")
 
     op.drop_table("sla_notices")
     op.drop_table("processed_updates")
