@@ -173,24 +173,23 @@ class Sweeper:
             connection.execute(statement, list(planned.values()))
 
     def _messages(self, sent: list[_Fired], now: datetime) -> list[dict[str, Any]]:
-        """Outbox rows for the new notices: one per student follow-up, and for staff one
-        message per unit and kind of alert, listing its tickets (a digest, not a flood)."""
+        """Outbox rows for the notices: one per student follow-up, and for staff one message
+        per unit and kind of alert, listing its tickets (a digest, not a flood)."""
         names = self._unit_names()
         frontdesk = self._settings.frontdesk_unit
         messages: list[dict[str, Any]] = []
-        groups: dict[tuple[str, str, str, float], list[tuple[Any, _Fired]]] = defaultdict(list)
+        groups: dict[tuple[str, str, str, float], list[_Fired]] = defaultdict(list)
         for notice in sent:
-            row = notice
             if notice.kind == "rating_followup":
-                lang: Language = "en" if row.student_language == "en" else "zh"
-                text = student_text("rating_followup", lang, number=f"#{row.ticket_id}")
+                lang: Language = "en" if notice.student_language == "en" else "zh"
+                text = student_text("rating_followup", lang, number=f"#{notice.ticket_id}")
                 messages.append(
                     _outbox_row(
                         now,
                         "student",
-                        row.student_channel,
-                        row.student_chat_id,
-                        row.ticket_id,
+                        notice.student_channel,
+                        notice.student_chat_id,
+                        notice.ticket_id,
                         "rating_followup",
                         text,
                     )
@@ -198,42 +197,40 @@ class Sweeper:
                 continue
             # The owning unit always hears; the accountable unit too while it differs (首接负责);
             # escalations (督办/催办) also reach the front desk, whose admins supervise every unit.
-            units = [row.unit] + (
-                [row.accountable_unit] if row.accountable_unit != row.unit else []
-            )
-            if notice.kind != "warn" and frontdesk not in units:
-                units.append(frontdesk)
-            for unit in units:
-                groups[(unit, notice.kind, notice.clause, notice.hours)].append((row, notice))
+            group = (notice.unit, notice.kind, notice.clause, notice.hours)
+            groups[group].append(notice)
+            if notice.accountable_unit != notice.unit:
+                groups[(notice.accountable_unit, *group[1:])].append(notice)
+            if notice.kind != "warn" and frontdesk not in (notice.unit, notice.accountable_unit):
+                groups[(frontdesk, *group[1:])].append(notice)
         for (unit, kind, clause, _hours), items in groups.items():
-            texts = [self._line(row, notice, names, now) for row, notice in items[:DIGEST_LINES]]
+            texts = [self._line(notice, names, now) for notice in items[:DIGEST_LINES]]
             if len(items) == 1:
                 text = texts[0]
             else:
                 header = staff_text(
                     "digest", count=len(items), what=_WHAT[clause], kind=_KIND_NAMES[kind]
                 )
-                shown = texts
-                more = len(items) - len(shown)
+                more = len(items) - len(texts)
                 tail = [staff_text("digest_more", count=more)] if more else []
-                text = "\n".join([header, *shown, *tail])
-            ticket_id = items[0][0].id if len(items) == 1 else None
+                text = "\n".join([header, *texts, *tail])
+            ticket_id = items[0].ticket_id if len(items) == 1 else None
             messages.append(
                 _outbox_row(now, "unit", None, unit, ticket_id, _OUTBOX_KIND[kind], text)
             )
         return messages
 
-    def _line(self, row: Any, notice: _Fired, names: Mapping[str, str], now: datetime) -> str:
-        number = f"#{row.ticket_id}"
+    def _line(self, notice: _Fired, names: Mapping[str, str], now: datetime) -> str:
+        number = f"#{notice.ticket_id}"
         deadline = self._local(notice.deadline)
-        unit_name = names.get(row.unit, row.unit)
+        unit_name = names.get(notice.unit, notice.unit)
         what = _WHAT[notice.clause]
         if notice.kind == "warn":
             return staff_text(
                 "warn", number=number, what=what, hours=f"{notice.hours:g}", deadline=deadline
             )
         if notice.kind == "breach":
-            supervisor = self._supervisors().get(row.unit) or f"{unit_name}负责人"
+            supervisor = self._supervisors().get(notice.unit) or f"{unit_name}负责人"
             return staff_text(
                 "breach",
                 number=number,

@@ -52,6 +52,7 @@ def test_a_ticket_nobody_answers_warns_then_escalates_then_reminds(
         messages = sla_messages(service)
         assert [(m.kind, m.address) for m in messages[seen:]] == expected, f"at {hours} h"
         seen = len(messages)
+    assert {m.ticket_id for m in sla_messages(service)} == {ticket.id}  # links to the ticket
     warnings = [m.text for m in sla_messages(service) if m.kind == "sla_warning"]
     assert "4 小时" in warnings[0]
     assert "1 小时" in warnings[1]
