@@ -1,7 +1,9 @@
-"""Wiring the Telegram `Application`: handlers, the outbox job, rate limiting, base URL."""
+"""All wiring of the Telegram `Application` in one place: handlers, jobs, rate limits, base URL."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from typing import Any
 
 from telegram import Update
@@ -10,6 +12,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ContextTypes,
     MessageHandler,
     TypeHandler,
     filters,
@@ -17,8 +20,11 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.app import FrontDesk
+from bot.channels.telegram.delivery import Delivery
 from bot.channels.telegram.handlers import TelegramFrontDesk
 from bot.config import Settings
+
+log = logging.getLogger(__name__)
 
 TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 
@@ -32,11 +38,8 @@ def build_application(
     housekeeping_seconds: float = 60.0,
     flood_limits: bool = True,
 ) -> TelegramApp:
-    """The bot for `frontdesk`; `request` lets tests and emulators replace the HTTP layer.
-
-    `flood_limits=False` only for measuring the bot's own speed: without the limiter a busy
-    bot gets 429s from Telegram.
-    """
+    """The bot for `frontdesk`. `request` replaces the HTTP layer (tests, the emulator);
+    `flood_limits=False` only to measure the bot's own speed (Telegram would answer 429)."""
     telegram = settings.telegram
     if not telegram.token:
         raise ValueError("FRONTDESK_TELEGRAM_TOKEN is not set")
@@ -47,17 +50,39 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     application: TelegramApp = builder.build()
+    _check_groups(frontdesk, telegram.unit_groups)
+
     desk = TelegramFrontDesk(frontdesk, telegram.unit_groups)
+    delivery = Delivery(frontdesk, telegram.unit_groups, desk.payloads)
     application.bot_data["frontdesk"] = desk
-    groups = filters.ChatType.GROUPS
-    private = filters.ChatType.PRIVATE
+    application.bot_data["delivery"] = delivery
+    groups, private = filters.ChatType.GROUPS, filters.ChatType.PRIVATE
     application.add_handler(TypeHandler(Update, desk.once), group=-1)
     application.add_handler(CallbackQueryHandler(desk.button))
-    application.add_handler(MessageHandler(groups & ~filters.UpdateType.EDITED, desk.group_message))
+    application.add_handler(MessageHandler(groups & filters.UpdateType.MESSAGE, desk.group_message))
     application.add_handler(MessageHandler(private, desk.private))
-    job_queue = application.job_queue
-    if job_queue is None:
+    application.add_error_handler(desk.error)
+
+    async def deliver(context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Hand the outbox's pending notifications to their chats' senders."""
+        delivery.claim(context.bot)
+
+    async def housekeeping(_context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Pick up KB edits and sweep the SLA clock (warnings, escalations, reminders)."""
+        frontdesk.housekeeping()
+
+    jobs = application.job_queue
+    if jobs is None:
         raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
-    job_queue.run_repeating(desk.deliver, interval=delivery_seconds, first=0.2)
-    job_queue.run_repeating(desk.housekeeping, interval=housekeeping_seconds, first=5)
+    jobs.run_repeating(deliver, interval=delivery_seconds, first=0.1, name="deliver")
+    jobs.run_repeating(housekeeping, interval=housekeeping_seconds, first=1, name="housekeeping")
     return application
+
+
+def _check_groups(frontdesk: FrontDesk, unit_groups: Mapping[str, int]) -> None:
+    """Warn at start-up about mapping mistakes that would leave tickets undelivered."""
+    units = set(frontdesk.kb.kb.units)
+    for unit in sorted(set(unit_groups) - units):
+        log.warning("unit_groups names unit %r, which kb/units.toml does not have", unit)
+    for unit in sorted(units - set(unit_groups)):
+        log.warning("unit %r has no Telegram group: its tickets wait in the outbox", unit)

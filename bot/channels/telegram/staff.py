@@ -1,65 +1,76 @@
-"""Staff work in their unit's Telegram group: the ticket card, its buttons, replies to it.
+"""Staff work in their unit's group: the card's buttons, reasons, replies, /queue — as outcomes.
 
-Who may act: members of the group of the ticket's unit (being in the group is the
-membership) and configured admins. The ticket a reply belongs to is found from the stored
-message links, never from the message text.
+No Telegram types here: the handlers translate updates into these calls and outcomes into
+messages. Who may act: members of the group of the ticket's unit (being in the group is the
+membership) and configured admins; every rule beyond that is the ticket service's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
-
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from datetime import datetime, time
+from typing import Literal
+from zoneinfo import ZoneInfo
 
 from bot.app import FrontDesk
+from bot.conversation.messages import Button
 from bot.conversation.views import excerpt, format_time_left
 from bot.tickets.errors import TicketError
 from bot.tickets.model import Actor, Ticket
 
-STAFF_PREFIX = "st:"
-STATE_CHANNEL = "telegram-staff"
+STAFF_PREFIX = "st:"  # every staff button's payload starts with this
+Keyboard = tuple[tuple[Button, ...], ...]  # rows of buttons
 
 
-def card_keyboard(ticket_id: int) -> InlineKeyboardMarkup:
+def card_buttons(ticket_id: int) -> Keyboard:
     """The buttons under every ticket card in a staff group."""
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton("受理 claim", callback_data=f"st:claim:{ticket_id}"),
-                InlineKeyboardButton("转办 transfer", callback_data=f"st:xfer:{ticket_id}"),
-            ],
-            [
-                InlineKeyboardButton("退回 return", callback_data=f"st:ret:{ticket_id}"),
-                InlineKeyboardButton("复杂 complex", callback_data=f"st:cx:{ticket_id}"),
-                InlineKeyboardButton("办结 resolve", callback_data=f"st:done:{ticket_id}"),
-            ],
-        ]
+    return (
+        (
+            Button("受理 claim", f"st:claim:{ticket_id}"),
+            Button("转办 transfer", f"st:xfer:{ticket_id}"),
+        ),
+        (
+            Button("退回 return", f"st:ret:{ticket_id}"),
+            Button("复杂 complex", f"st:cx:{ticket_id}"),
+            Button("办结 resolve", f"st:done:{ticket_id}"),
+        ),
     )
 
 
-def units_keyboard(ticket_id: int, units: Mapping[str, str], current: str) -> InlineKeyboardMarkup:
-    rows = [
-        [InlineKeyboardButton(name, callback_data=f"st:to:{ticket_id}:{unit}")]
-        for unit, name in units.items()
-        if unit != current
-    ]
-    return InlineKeyboardMarkup(rows)
+@dataclass(frozen=True)
+class PendingReason:
+    """A transfer or return waiting for the reason the bot asked for."""
+
+    action: Literal["transfer", "return"]
+    ticket_id: int
+    unit: str = ""
+
+    def to_state(self) -> dict[str, object]:
+        return {"action": self.action, "ticket": self.ticket_id, "unit": self.unit}
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, object] | None) -> PendingReason | None:
+        if not state:
+            return None
+        action, ticket = state.get("action"), state.get("ticket")
+        if action not in ("transfer", "return") or not isinstance(ticket, int):
+            return None
+        return cls(action, ticket, str(state.get("unit", "")))
 
 
 @dataclass(frozen=True)
 class StaffOutcome:
-    """What the group is told, and whether the bot needs a reason next (a prompt to reply to)."""
+    """What the group is told, and what the handler does besides saying it."""
 
     text: str
-    keyboard: InlineKeyboardMarkup | None = None
-    prompt_for: dict[str, object] | None = None  # pending action awaiting a reason
-    ticket_id: int | None = None
+    buttons: Keyboard = ()
+    asks_reason: PendingReason | None = None  # the message is a prompt to reply to
+    clear_pressed: bool = False  # remove the buttons of the message whose button was pressed
 
 
 class StaffDesk:
-    """Carries out staff actions from one unit group; all rules are the ticket service's."""
+    """Carries out staff actions from the unit groups in `unit_groups` (unit id -> chat id)."""
 
     def __init__(self, frontdesk: FrontDesk, unit_groups: Mapping[str, int]) -> None:
         self._desk = frontdesk
@@ -69,95 +80,132 @@ class StaffDesk:
         return self._unit_of_chat.get(chat_id)
 
     def actor(self, user_id: str, name: str, chat_id: str) -> Actor | None:
-        """The acting person: an admin, staff of this group's unit, or nobody (None)."""
+        """The person acting in `chat_id`: an admin, staff of the group's unit, or None."""
         actor_id = f"telegram:{user_id}"
-        if actor_id in self._desk.settings.admins:
-            return Actor("admin", actor_id, name)
         unit = self.unit_of(chat_id)
-        if unit is None:
-            return None
-        return Actor("staff", actor_id, name, frozenset({unit}))
+        units = frozenset({unit}) if unit else frozenset[str]()
+        if actor_id in self._desk.settings.admins:
+            return Actor("admin", actor_id, name, units)
+        return Actor("staff", actor_id, name, units) if unit else None
 
     def button(self, actor: Actor, data: str) -> StaffOutcome:
-        """A card button pressed by `actor`."""
-        parts = data.split(":")
-        if len(parts) < 3 or not parts[2].isdigit():
+        """A staff button (`st:<action>:<ticket>[:<unit>]`) pressed by `actor`."""
+        action, _, rest = data.removeprefix(STAFF_PREFIX).partition(":")
+        number, _, unit = rest.partition(":")
+        if not number.isdigit():
             return StaffOutcome("这个按钮已失效。")
-        action, ticket_id = parts[1], int(parts[2])
-        service = self._desk.tickets
+        service, ticket_id = self._desk.tickets, int(number)
         try:
             ticket = service.get(ticket_id)
             if not service.may_act(actor, ticket):
-                return StaffOutcome(
-                    f"问题 {ticket.number} 属于{service.unit_name(ticket.unit)}，您不能处理。"
-                )
+                owner = service.unit_name(ticket.unit)
+                return StaffOutcome(f"问题 {ticket.number} 属于{owner}，您不能处理。")
+            if not ticket.is_open:
+                return StaffOutcome(f"问题 {ticket.number} 已结束。", clear_pressed=True)
             if action == "claim":
-                done = service.claim(ticket_id, actor)
-                return StaffOutcome(f"{done.number} 已由{_who(actor)}受理。", ticket_id=ticket_id)
+                service.claim(ticket_id, actor)
+                return StaffOutcome(f"问题 {ticket.number} 已由{_who(actor)}受理。")
             if action == "xfer":
-                names = {u.id: u.name for u in self._desk.kb.kb.units.values()}
                 return StaffOutcome(
-                    f"把 {ticket.number} 转给哪个部门？",
-                    units_keyboard(ticket_id, names, ticket.unit),
-                    ticket_id=ticket_id,
+                    f"把问题 {ticket.number} 转给哪个部门？", self._unit_choices(ticket)
                 )
-            if action == "to" and len(parts) == 4:
-                name = service.unit_name(parts[3])
+            if action == "to" and unit:
                 return StaffOutcome(
-                    f"请回复本消息，说明把 {ticket.number} 转给{name}的原因。",
-                    prompt_for={"action": "transfer", "ticket": ticket_id, "unit": parts[3]},
-                    ticket_id=ticket_id,
+                    f"请回复本消息，说明把问题 {ticket.number} 转给"
+                    f"{service.unit_name(unit)}的原因。",
+                    asks_reason=PendingReason("transfer", ticket_id, unit),
+                    clear_pressed=True,
                 )
             if action == "ret":
                 return StaffOutcome(
-                    f"请回复本消息，说明退回 {ticket.number} 的原因（将由前台重新分派）。",
-                    prompt_for={"action": "return", "ticket": ticket_id},
-                    ticket_id=ticket_id,
+                    f"请回复本消息，说明退回问题 {ticket.number} 的原因（将由前台重新分派）。",
+                    asks_reason=PendingReason("return", ticket_id),
                 )
             if action == "cx":
-                done = service.mark_complex(ticket_id, actor, note="")
-                local = format_time_left(done.resolve_by, self._desk.clock.now(), "zh")
-                return StaffOutcome(
-                    f"{done.number} 已标为复杂问题，办结期限{local}。", ticket_id=ticket_id
-                )
+                return self.mark_complex(actor, ticket_id, None, "")
             if action == "done":
-                done = service.resolve(ticket_id, actor)
-                return StaffOutcome(f"{done.number} 已办结，已请学生评价。", ticket_id=ticket_id)
+                service.resolve(ticket_id, actor)
+                return StaffOutcome(
+                    f"问题 {ticket.number} 已由{_who(actor)}办结，已请学生评价。",
+                    clear_pressed=True,
+                )
         except TicketError as error:
             return StaffOutcome(str(error))
         return StaffOutcome("这个按钮已失效。")
 
-    def reason(self, actor: Actor, pending: Mapping[str, object], text: str) -> StaffOutcome:
-        """The reason a prompt asked for: complete the transfer or the return."""
-        ticket_id = int(str(pending.get("ticket", "0")))
+    def reason(self, actor: Actor, pending: PendingReason, text: str) -> StaffOutcome:
+        """The reason a prompt asked for: carry out the transfer or the return."""
         service = self._desk.tickets
         try:
-            if pending.get("action") == "transfer":
-                unit = str(pending.get("unit", ""))
-                done = service.transfer(ticket_id, actor, unit, text)
-                return StaffOutcome(f"{done.number} 已转给{service.unit_name(unit)}（{text}）。")
-            done = service.return_misrouted(ticket_id, actor, text)
-            return StaffOutcome(f"{done.number} 已退回前台（{text}）。")
+            if pending.action == "transfer":
+                done = service.transfer(pending.ticket_id, actor, pending.unit, text)
+                return StaffOutcome(
+                    f"问题 {done.number} 已转给{service.unit_name(pending.unit)}（{text}）。"
+                )
+            done = service.return_misrouted(pending.ticket_id, actor, text)
+            return StaffOutcome(f"问题 {done.number} 已退回前台（{text}）。")
         except TicketError as error:
             return StaffOutcome(str(error))
 
-    def reply(self, actor: Actor, ticket_id: int, text: str) -> StaffOutcome:
-        """A staff reply to a ticket's message: relayed to the student."""
+    def reply(self, actor: Actor, ticket_id: int, text: str, *, ask: bool = False) -> StaffOutcome:
+        """A staff reply to a ticket's message, relayed to the student (`ask`: asks them for
+        information, which pauses the resolution clock until they answer)."""
+        service = self._desk.tickets
         try:
-            done = self._desk.tickets.reply(ticket_id, actor, text)
+            if ask:
+                done = service.ask_student(ticket_id, actor, text)
+                return StaffOutcome(f"已向学生询问（问题 {done.number}，办结时限暂停计时）。")
+            done = service.reply(ticket_id, actor, text)
         except TicketError as error:
             return StaffOutcome(str(error))
-        return StaffOutcome(f"已转达给学生（{done.number}）。")
+        return StaffOutcome(f"已转达给学生（问题 {done.number}）。")
+
+    def mark_complex(
+        self, actor: Actor, ticket_id: int, resolve_on: str | None, note: str
+    ) -> StaffOutcome:
+        """Mark complex; `resolve_on` ("2026-12-05", end of that day locally) commits a date,
+        None takes the configured default."""
+        resolve_by: datetime | None = None
+        if resolve_on is not None:
+            try:
+                day = datetime.strptime(resolve_on, "%Y-%m-%d").date()
+            except ValueError:
+                return StaffOutcome("日期格式：/complex 2026-12-05 说明（回复问题卡片）")
+            zone = ZoneInfo(self._desk.settings.sla.timezone)
+            resolve_by = datetime.combine(day, time(23, 59), zone)
+        try:
+            done = self._desk.tickets.mark_complex(
+                ticket_id, actor, resolve_by=resolve_by, note=note
+            )
+        except TicketError as error:
+            return StaffOutcome(str(error))
+        left = format_time_left(done.resolve_by, self._desk.clock.now(), "zh")
+        return StaffOutcome(
+            f"问题 {done.number} 已标为复杂问题，办结期限{left}。"
+            "回复卡片 /complex 日期 说明 可另定日期。"
+        )
 
     def queue(self, chat_id: str) -> str:
+        """`/queue`: the group's unit's open tickets, the most urgent first, with time left."""
         unit = self.unit_of(chat_id)
         if unit is None:
             return "这个群没有对应的部门。"
         tickets = self._desk.tickets.queue(unit)
+        name = self._desk.tickets.unit_name(unit)
         if not tickets:
-            return "没有待办问题。"
+            return f"{name}没有待办问题。"
         now = self._desk.clock.now()
-        return "\n".join(_queue_line(ticket, now) for ticket in tickets)
+        lines = [f"{name}待办 {len(tickets)} 件："]
+        lines += [_queue_line(ticket, now) for ticket in tickets]
+        return "\n".join(lines)
+
+    def _unit_choices(self, ticket: Ticket) -> Keyboard:
+        units = self._desk.kb.kb.units.values()
+        return tuple(
+            (Button(unit.name, f"st:to:{ticket.id}:{unit.id}"),)
+            for unit in units
+            if unit.id != ticket.unit
+        )
 
 
 def _queue_line(ticket: Ticket, now: datetime) -> str:
