@@ -17,7 +17,8 @@ _LATIN = re.compile(r"[0-9a-z]+")
 
 
 @lru_cache(maxsize=65536)
-def _pinyin(char: str) -> str:
+def pinyin_of(char: str) -> str:
+    """A character's toneless pinyin, from pypinyin (imported on first use: it is slow)."""
     from pypinyin import Style, lazy_pinyin
 
     return str(lazy_pinyin(char, style=Style.NORMAL)[0])
@@ -30,8 +31,13 @@ class Features:
     sounds: frozenset[str]
 
 
-def features(text: str, words: Callable[[str], list[str]], stop_chars: frozenset[str]) -> Features:
-    """Features of normalised `text`; `words` segments it."""
+def features(
+    text: str,
+    words: Callable[[str], list[str]],
+    stop_chars: frozenset[str],
+    sound: Callable[[str], str] = pinyin_of,
+) -> Features:
+    """Features of normalised `text`; `words` segments it, `sound` gives a character's pinyin."""
     word_list = words(text)
     bigrams: set[str] = set()
     sounds: set[str] = set()
@@ -39,10 +45,10 @@ def features(text: str, words: Callable[[str], list[str]], stop_chars: frozenset
         chars = [c for c in run if c not in stop_chars] or list(run)
         if len(chars) == 1:
             bigrams.add(chars[0])
-            sounds.add(_pinyin(chars[0]))
+            sounds.add(sound(chars[0]))
         for first, second in itertools.pairwise(chars):
             bigrams.add(first + second)
-            sounds.add(_pinyin(first) + " " + _pinyin(second))
+            sounds.add(sound(first) + " " + sound(second))
     for latin in _LATIN.findall(text):
         bigrams.add(latin)
     return Features(frozenset(word_list), frozenset(bigrams), frozenset(sounds))

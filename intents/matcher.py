@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +30,7 @@ from rapidfuzz import fuzz
 
 from intents.calibration import FULL, LEXICAL
 from intents.decision import Candidate, Decision, Thresholds
-from intents.features import Features, features
+from intents.features import Features, features, pinyin_of
 from intents.kb import Entry, KnowledgeBase
 from intents.normalize import has_cjk, normalize, to_simplified
 from intents.preamble import strip_preamble
@@ -93,6 +93,7 @@ class Matcher:
         embedding: Embedding | None = None,
         *,
         dictionary: Path | None = None,
+        pinyin: Mapping[str, str] | None = None,
     ) -> None:
         self._kb = kb
         self._thresholds = thresholds
@@ -102,6 +103,9 @@ class Matcher:
         self._synonyms = dict(_synonym_table(kb))
         self._synonym_pattern = _synonym_pattern(self._synonyms)
         self._segmenter = Segmenter(_vocabulary(kb), dictionary)
+        # A character -> pinyin table from the caller spares importing pypinyin (slow).
+        table = pinyin or {}
+        self._sound: Callable[[str], str] = lambda char: table.get(char) or pinyin_of(char)
         texts = self.phrase_texts(kb)
         self._phrase_entry = np.array(self._phrase_owner(kb), dtype=np.int32)
         self._phrase_flat = [self._compact(t) for t in texts]
@@ -272,7 +276,9 @@ class Matcher:
         ]
 
     def _features(self, text: str) -> Features:
-        return features(self._canonical(normalize(text)), self._segmenter.words, _STOP_CHARS)
+        return features(
+            self._canonical(normalize(text)), self._segmenter.words, _STOP_CHARS, self._sound
+        )
 
     def _compact(self, text: str) -> str:
         return self._canonical(normalize(text)).replace(" ", "")
