@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from bot.clock import ManualClock  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.sla.calendar import NaturalCalendar  # noqa: E402
-from bot.sla.schedule import SlaView, plan, schedule  # noqa: E402
+from bot.sla.schedule import SlaView, plan  # noqa: E402
 from bot.sla.sweeper import Sweeper  # noqa: E402
 from bot.storage.database import Database  # noqa: E402
 from bot.storage.tables import OutboxRow, SlaNoticeRow, TicketRow  # noqa: E402
@@ -127,12 +127,14 @@ def reset(database: Database, due: int) -> None:
 
 
 def naive_sweep(database: Database, settings: Settings) -> int:
-    """The obvious way: read every open ticket and every sent notice, decide in Python."""
+    """The obvious way: read every ticket and every handled notice, decide in Python what is
+    due now (the same plan the store writes), count what has not been handled."""
     calendar = NaturalCalendar()
+    now = int(NOW.timestamp())
     found = 0
     with database.engine.begin() as connection:
         swept_to = connection.execute(text("SELECT swept_to FROM sla_sweeps")).scalar_one()
-        sent = {
+        handled = {
             (row.ticket_id, row.key)
             for row in connection.execute(select(S).where(S.c.due_at <= swept_to))
         }
@@ -146,8 +148,9 @@ def naive_sweep(database: Database, settings: Settings) -> int:
                 row.rating,
                 row.reopen_count,
             )
-            for notice in schedule(view, NOW, settings.sla, calendar).due:
-                if (row.id, notice.key) not in sent:
+            for notice in plan(view, NOW, settings.sla, calendar):
+                due = int(notice.due_at.timestamp()) <= now
+                if due and (row.id, notice.key) not in handled:
                     found += 1
     return found
 

@@ -1,14 +1,13 @@
-"""Which SLA notifications a ticket has due at a moment, and when it next needs a look.
+"""Which SLA notifications a ticket will need, planned whenever the ticket changes.
 
-Pure: the sweeper hands in the ticket's fields and "now". Each notice has a kind that names it
-for good (`respond:warn:4`, `resolve:breach@<deadline>`…); the sweeper records kinds it has
-sent, so the same kind is never sent twice. Resolution kinds carry their deadline, so a moved
+Pure: the store hands in the ticket's fields and "now"; the sweeper later sends what comes due.
+Each notice has a key that names it for good (`respond:warn:4`, `resolve:breach@<deadline>`…),
+so a key handled once is never planned again. Resolution keys carry their deadline, so a moved
 deadline (a committed date, a pause while the student was asked) gets warnings of its own.
 
 The response clock alerts until someone responds; after that the resolution clock does (both
 at once would only double the noise). A ticket waiting on the student has its resolution clock
-paused. Warnings are only sent before their deadline — a sweeper that was down past it goes
-straight to the breach.
+paused. Warnings are only planned before their deadline — past it, the breach says it.
 """
 
 from __future__ import annotations
@@ -41,80 +40,6 @@ class SlaView:
     resolved_at: datetime | None
     rating: int | None
     reopen_count: int
-
-
-@dataclass(frozen=True)
-class DueNotice:
-    key: str  # unique per ticket for good; the exactly-once key
-    kind: NoticeKind
-    clause: Clause
-    due_at: datetime
-    deadline: datetime
-    hours: float = 0  # hours before the deadline (warn), or count of reminders (remind)
-
-
-@dataclass(frozen=True)
-class Schedule:
-    due: tuple[DueNotice, ...]
-    next_at: datetime | None
-
-
-def schedule(view: SlaView, now: datetime, sla: SlaSettings, calendar: Calendar) -> Schedule:
-    """The notices due at `now` (at most one per kind and clause) and the next moment to look."""
-    due: list[DueNotice] = []
-    upcoming: list[datetime] = []
-    if view.status in _OPEN:
-        if view.responded_at is None:
-            _clock("respond", view.respond_by, "", now, sla, calendar, due, upcoming)
-        elif view.status != "waiting_student":
-            tag = f"@{int(view.resolve_by.timestamp())}"
-            _clock("resolve", view.resolve_by, tag, now, sla, calendar, due, upcoming)
-    elif view.status == "resolved" and view.rating is None and view.resolved_at is not None:
-        at = view.resolved_at + timedelta(hours=sla.rating_followup_hours)
-        if at <= now:
-            key = f"rating:followup:{view.reopen_count}"
-            due.append(DueNotice(key, "rating_followup", "rating", at, at))
-        else:
-            upcoming.append(at)
-    return Schedule(tuple(due), min(upcoming) if upcoming else None)
-
-
-def _clock(
-    clause: Literal["respond", "resolve"],
-    deadline: datetime,
-    tag: str,
-    now: datetime,
-    sla: SlaSettings,
-    calendar: Calendar,
-    due: list[DueNotice],
-    upcoming: list[datetime],
-) -> None:
-    if now < deadline:
-        passed = [
-            (hours, calendar.add(deadline, -hours))
-            for hours in sorted(sla.warn_before_hours, reverse=True)
-        ]
-        reached = [(hours, at) for hours, at in passed if at <= now]
-        if reached:
-            # Only the latest warning reached: after downtime, one "1 h left" beats two.
-            hours, at = reached[-1]
-            due.append(
-                DueNotice(f"{clause}:warn:{hours:g}{tag}", "warn", clause, at, deadline, hours)
-            )
-        upcoming.extend(at for _, at in passed if at > now)
-        upcoming.append(deadline)
-        return
-    due.append(DueNotice(f"{clause}:breach{tag}", "breach", clause, deadline, deadline))
-    interval = timedelta(hours=sla.remind_every_hours)
-    if interval <= timedelta(0):
-        return
-    count = int((now - deadline) / interval)
-    if count >= 1:
-        at = deadline + count * interval
-        due.append(
-            DueNotice(f"{clause}:remind:{count}{tag}", "remind", clause, at, deadline, count)
-        )
-    upcoming.append(deadline + (count + 1) * interval)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Which SLA notices are due when: a table over the life of one ticket."""
+"""Which SLA notices a ticket needs, planned at a moment of its life: a table."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from bot.config import SlaSettings
 from bot.sla.calendar import NaturalCalendar
-from bot.sla.schedule import SlaView, schedule
+from bot.sla.schedule import SlaView, next_reminder, plan
 
 OPENED = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 DUE = OPENED + timedelta(hours=24)
@@ -30,44 +30,57 @@ def view(status: str = "open", **changes: object) -> SlaView:
 
 
 TAG = f"@{int(DUE.timestamp())}"
+RESPONDED = {"responded_at": OPENED}
 RESOLVED = view("resolved", responded_at=OPENED, resolved_at=OPENED)
 
 
 @pytest.mark.parametrize(
-    ("ticket", "hours_after_opening", "due_keys", "next_in_hours"),
+    ("ticket", "hours_after_opening", "planned"),
     [
-        (view(), 0, [], 20),
-        (view(), 19.9, [], 20),
-        (view(), 20, ["respond:warn:4"], 23),
-        (view(), 23.5, ["respond:warn:1"], 24),
-        (view(), 24, ["respond:breach"], 28),
-        (view(), 27.9, ["respond:breach"], 28),
-        (view(), 28, ["respond:breach", "respond:remind:1"], 32),
-        (view(), 36.5, ["respond:breach", "respond:remind:3"], 40),
-        # responded: the resolution clock takes over, tagged with its deadline
-        (view("in_progress", responded_at=OPENED), 20, [f"resolve:warn:4{TAG}"], 23),
-        (view("in_progress", responded_at=OPENED), 25, [f"resolve:breach{TAG}"], 28),
-        # waiting on the student: resolution paused, nothing due, nothing to wait for
-        (view("waiting_student", responded_at=OPENED), 25, [], None),
-        # resolved: a rating follow-up 24 h after resolution, unless rated
-        (RESOLVED, 10, [], 24),
         (
-            view("resolved", responded_at=OPENED, resolved_at=OPENED),
-            24,
-            ["rating:followup:0"],
-            None,
+            view(),
+            0,
+            [
+                ("respond:warn:4", 20),
+                ("respond:warn:1", 23),
+                ("respond:breach", 24),
+                ("respond:remind:1", 28),
+            ],
         ),
-        (view("resolved", responded_at=OPENED, resolved_at=OPENED, rating=5), 30, [], None),
-        (view("cancelled"), 30, [], None),
+        # Past the deadline: no warnings; the breach, and the latest reminder reached.
+        (view(), 30, [("respond:breach", 24), ("respond:remind:1", 28)]),
+        (view(), 37, [("respond:breach", 24), ("respond:remind:3", 36)]),
+        # Responded: the resolution clock takes over, its keys tagged with its deadline.
+        (
+            view("in_progress", **RESPONDED),
+            21,
+            [
+                (f"resolve:warn:4{TAG}", 20),
+                (f"resolve:warn:1{TAG}", 23),
+                (f"resolve:breach{TAG}", 24),
+                (f"resolve:remind:1{TAG}", 28),
+            ],
+        ),
+        # Waiting on the student: the resolution clock is paused, nothing planned.
+        (view("waiting_student", **RESPONDED), 25, []),
+        # Resolved: one follow-up (回访) 24 h later, unless rated.
+        (RESOLVED, 10, [("rating:followup:0", 24)]),
+        (view("resolved", responded_at=OPENED, resolved_at=OPENED, rating=5), 10, []),
+        (view("cancelled"), 10, []),
     ],
 )
-def test_due_notices_over_a_tickets_life(
-    ticket: SlaView, hours_after_opening: float, due_keys: list[str], next_in_hours: float | None
+def test_planned_notices(
+    ticket: SlaView, hours_after_opening: float, planned: list[tuple[str, float]]
 ) -> None:
     now = OPENED + timedelta(hours=hours_after_opening)
-    plan = schedule(ticket, now, SLA, NaturalCalendar())
-    assert [notice.key for notice in plan.due] == due_keys
-    expected_next = None if next_in_hours is None else OPENED + timedelta(hours=next_in_hours)
-    assert plan.next_at == expected_next
-    assert all(notice.due_at <= now for notice in plan.due)
-    assert all(n.due_at < n.deadline for n in plan.due if n.kind == "warn")
+    notices = plan(ticket, now, SLA, NaturalCalendar())
+    assert [(n.key, (n.due_at - OPENED) / timedelta(hours=1)) for n in notices] == planned
+    assert all(n.due_at < n.deadline for n in notices if n.kind == "warn")
+
+
+def test_the_next_reminder_after_one_was_sent() -> None:
+    sent_at = OPENED + timedelta(hours=28)
+    following = next_reminder("respond", DUE, "", sent_at, SLA, after_sending=True)
+    assert following is not None
+    assert (following.key, following.due_at) == ("respond:remind:2", DUE + timedelta(hours=8))
+    assert next_reminder("respond", DUE, "", sent_at, SlaSettings(remind_every_hours=0)) is None
