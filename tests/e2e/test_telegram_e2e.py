@@ -41,7 +41,7 @@ async def test_answer_and_solved(running: Running) -> None:
 
 async def test_suggestion_choice(running: Running) -> None:
     _, chats = running
-    await chats.say(STUDENT, "考试")
+    await chats.say(STUDENT, "没参加考试")
     offer = await chats.wait_button(STUDENT.id, "都不是，转人工")
     choice = next(label for label in buttons(offer) if "补考" in label)
     await chats.press(STUDENT, offer, choice)

@@ -49,11 +49,11 @@ DIALOGUES: dict[str, list[Step]] = {
         Step("command", "status", ("#1", "教务处", "待受理", "还剩 1 天")),
     ],
     "did you mean, then a choice": [
-        say("考试", "您是想问", buttons=("生病了期末考试能申请缓考吗？", "都不是，转人工")),
+        say("没参加考试", "您是想问", buttons=("生病了期末考试能申请缓考吗？", "都不是，转人工")),
         press("考试挂科了什么时候补考？", "补考安排在下学期"),
     ],
     "did you mean, none of these": [
-        say("考试", "您是想问"),
+        say("没参加考试", "您是想问"),
         press("都不是，转人工", "已为您登记问题 #1"),
     ],
     "out of scope goes to the front desk": [
@@ -133,7 +133,7 @@ DIALOGUES: dict[str, list[Step]] = {
         Step("press", "reopen:abc", ("过期",)),
     ],
     "cancel drops the offer": [
-        say("考试", "您是想问"),
+        say("没参加考试", "您是想问"),
         say("取消", "已取消"),
         say("取消", "没有需要取消的操作"),
     ],
