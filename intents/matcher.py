@@ -67,13 +67,14 @@ _GRIEVANCE = re.compile(
     r"没有?(?:任何)?(?:消息|动静|下文|回复|回应|人来|人修|人处理|人回|人)$|不回(?:复|消息|邮件)|"
     r"打不通|敷衍|拖拉|拖延|推来推去|推三阻四|爱答不理|态度.{0,4}(?:差|凶|恶劣|冷漠)|不公平|"
     r"不公正|太(?:慢|吵|贵|乱|烂|脏|难吃|低|高|冷|热)|难吃|一团乱|说好的|到底(?:管不管|有没有人)|"
-    r"我要反映|(?:寄|弄|搞|办|填|算)错了?|"
+    r"我要反映|(?:寄|弄|搞|办|填|算)错了?|一直(?:不|没)|根本(?:不|没)|耽误|谁负责|不像话|"
     r"never (?:answer|respond|reply|repl)|no one|nobody|still (?:no|not|waiting|hasn)|"
     r"for (?:weeks|months)|so slow|too slow|unfair|disappointed|fed up|ridiculous"
 )
 _ASKING = re.compile(
-    r"怎么|怎样|如何|能不能|可不可以|可以吗|能吗|吗$|吗 |哪里|哪儿|去哪|找谁|"
-    r"\b(?:how|where|can i|could i|what|who)\b"
+    r"怎么|怎样|如何|能不能|可不可以|可以吗|能吗|吗$|吗 |哪里|哪儿|去哪|找谁|是否|能否|可否|"
+    r"渠道|途径|方式|流程|办法|"
+    r"\b(?:how|where|can i|could i|what|who|which|is there|are there)\b"
 )
 _STOP_CHARS = frozenset("的了吗呢吧啊呀哦嘛么我你您他她它是在有和与及或怎么样什哪请问一下")
 
@@ -129,15 +130,18 @@ class Matcher:
         pinyin: Mapping[str, str] | None = None,
         ranker: LinearRanker | None = None,
         calibration: Calibration | None = None,
+        glossary: Sequence[tuple[str, ...]] = (),
     ) -> None:
         self._kb = kb
         self._thresholds = thresholds
         self._fallback = fallback_unit
         self._entries: tuple[Entry, ...] = kb.entries
         self._units = UnitNames(kb)
-        self._synonyms = dict(_synonym_table(kb))
+        # Built-in campus vocabulary first: the KB's own synonym groups win where both list a word.
+        groups = (*glossary, *kb.synonyms)
+        self._synonyms = dict(_synonym_table(groups))
         self._synonym_pattern = _synonym_pattern(self._synonyms)
-        self._segmenter = Segmenter(_vocabulary(kb), dictionary)
+        self._segmenter = Segmenter(_vocabulary(kb, groups), dictionary)
         # A character -> pinyin table from the caller spares importing pypinyin (slow).
         table = pinyin or {}
         self._sound: Callable[[str], str] = lambda char: table.get(char) or pinyin_of(char)
@@ -243,12 +247,15 @@ class Matcher:
         )
 
     def _is_complaint(self, cleaned: str, best_entry: str) -> bool:
-        """A complaint cue (or a grievance that asks nothing), unless the best entry is itself
-        about that (如何实名举报)."""
+        """A complaint cue (or a grievance that asks nothing) — unless the message asks about
+        the very thing the best entry explains (如何实名举报, 投诉渠道): that wants the guide."""
+        asking = _ASKING.search(cleaned) is not None
         cue = _COMPLAINT.search(cleaned)
-        if cue is None and not _ASKING.search(cleaned):
+        if cue is None and not asking:
             cue = _GRIEVANCE.search(cleaned)
-        return cue is not None and cue.group() not in self._entry_text[best_entry]
+        if cue is None:
+            return False
+        return not (asking and cue.group() in self._entry_text[best_entry])
 
     def _likely_unit(self, scores: FloatArray) -> str:
         """The unit whose entries, together, fit best: a vote of the top candidates."""
@@ -512,14 +519,20 @@ def _sounds(features: Features) -> frozenset[str]:
     return features.sounds
 
 
-def _synonym_table(kb: KnowledgeBase) -> list[tuple[str, str]]:
-    pairs = [
-        (normalize(word), normalize(group[0]))
-        for group in kb.synonyms
-        for word in group[1:]
-        if normalize(word) and normalize(word) != normalize(group[0])
-    ]
-    return sorted(pairs, key=lambda pair: -len(pair[0]))
+def _synonym_table(groups: Sequence[tuple[str, ...]]) -> list[tuple[str, str]]:
+    """(variant, canonical) pairs. Groups sharing a word merge; the later group's first word
+    becomes the canonical one of the merged group (so a KB's ["一卡通", "校园卡"] turns the
+    built-in 校园卡 group towards 一卡通 instead of pulling the two words apart)."""
+    canonical: dict[str, str] = {}
+    for group in groups:
+        words = [w for w in (normalize(word) for word in group) if w]
+        if not words:
+            continue
+        earlier = {canonical[w] for w in words if w in canonical}
+        merged = {*words, *earlier, *(w for w, head in canonical.items() if head in earlier)}
+        for word in merged:
+            canonical[word] = words[0]
+    return [(word, head) for word, head in canonical.items() if word != head]
 
 
 def _synonym_pattern(table: dict[str, str]) -> re.Pattern[str] | None:
@@ -532,12 +545,12 @@ def _synonym_pattern(table: dict[str, str]) -> re.Pattern[str] | None:
     return re.compile("|".join(parts))
 
 
-def _vocabulary(kb: KnowledgeBase) -> set[str]:
+def _vocabulary(kb: KnowledgeBase, groups: Sequence[tuple[str, ...]]) -> set[str]:
     words: set[str] = set()
     for entry in kb.entries:
         words.update(normalize(k) for k in entry.keywords)
     for unit in kb.units.values():
         words.update(normalize(n) for n in (unit.name, *unit.aliases))
-    for group in kb.synonyms:
+    for group in groups:
         words.update(normalize(w) for w in group)
     return {w for w in words if w and " " not in w}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import tomllib
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +19,21 @@ log = logging.getLogger(__name__)
 WORDS = Path(__file__).with_name("data") / "words.txt"
 # Each character's toneless pinyin, read in milliseconds (importing pypinyin takes 0.3 s).
 PINYIN = Path(__file__).with_name("data") / "pinyin.txt"
+
+
+# Campus vocabulary for every KB: colloquial Chinese and how students say it in English.
+GLOSSARIES = tuple(sorted(WORDS.parent.glob("glossary_*.toml")))
+
+
+@lru_cache(maxsize=1)
+def glossary() -> tuple[tuple[str, ...], ...]:
+    """The built-in synonym groups (a KB's own synonyms/*.toml add to and override them)."""
+    groups: list[tuple[str, ...]] = []
+    for path in GLOSSARIES:
+        with path.open("rb") as file:
+            for item in tomllib.load(file).get("synonym", []):
+                groups.append(tuple(str(word) for word in item["words"]))
+    return tuple(groups)
 
 
 @lru_cache(maxsize=1)
@@ -48,5 +64,11 @@ def build_matcher(kb: KnowledgeBase, settings: Settings, cache_dir: Path | None)
             )
             embedding = Embedding(embedder.encode_query, phrases, passages)
     return Matcher(
-        kb, thresholds, settings.frontdesk_unit, embedding, dictionary=WORDS, pinyin=pinyin_table()
+        kb,
+        thresholds,
+        settings.frontdesk_unit,
+        embedding,
+        dictionary=WORDS,
+        pinyin=pinyin_table(),
+        glossary=glossary(),
     )

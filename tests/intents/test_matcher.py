@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 
 from bot.kb.loader import load_kb
+from bot.matching.factory import glossary
 from intents.decision import Thresholds
 from intents.kb import Entry, KnowledgeBase, Unit
 from intents.matcher import Matcher
 
 DEMO = load_kb(Path(__file__).parents[2] / "kb")
 THRESHOLDS = Thresholds(answer=0.85, margin=0.02, suggest=0.30, max_suggestions=3)
-MATCHER = Matcher(DEMO, THRESHOLDS, "frontdesk")
+MATCHER = Matcher(DEMO, THRESHOLDS, "frontdesk", glossary=glossary())
 
 
 @pytest.mark.parametrize(
@@ -131,3 +132,18 @@ def test_matching_is_pure_and_repeatable() -> None:
     first = MATCHER.match("学生证和校园卡都丢了")
     second = MATCHER.match("学生证和校园卡都丢了")
     assert first == second
+
+
+def test_a_kb_synonym_group_overrides_the_built_in_one_it_overlaps() -> None:
+    kb = KnowledgeBase(
+        units={"card": Unit("card", "卡务中心"), "frontdesk": Unit("frontdesk", "服务台")},
+        entries=(
+            Entry("card-loss", "一卡通丢了怎么挂失？", "card", "挂失步骤"),
+            Entry("card-topup", "一卡通怎么充值？", "card", "充值步骤"),
+        ),
+        synonyms=(("一卡通", "校园卡"),),  # this school says 一卡通; the built-in says 校园卡
+    )
+    matcher = Matcher(kb, THRESHOLDS, "frontdesk", glossary=glossary())
+    for question in ("校园卡丢了", "饭卡丢了", "I lost my campus card", "一卡通丢了"):
+        assert matcher.match(question).candidates[0].entry == "card-loss", question
+        assert matcher.signals(question).columns["word_f1"][0] > 0.3, question
