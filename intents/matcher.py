@@ -40,6 +40,7 @@ from intents.normalize import has_cjk, normalize, to_simplified
 from intents.preamble import strip_preamble
 from intents.ranking import Calibration, LinearRanker
 from intents.segment import Segmenter
+from intents.translate import Translator
 from intents.units import UnitNames
 
 FloatArray = NDArray[np.float32]
@@ -76,6 +77,7 @@ _ASKING = re.compile(
     r"渠道|途径|方式|流程|办法|"
     r"\b(?:how|where|can i|could i|what|who|which|is there|are there)\b"
 )
+_LATIN_TOKEN = re.compile(r"[a-z]{2,}")
 _STOP_CHARS = frozenset("的了吗呢吧啊呀哦嘛么我你您他她它是在有和与及或怎么样什哪请问一下")
 
 
@@ -131,6 +133,7 @@ class Matcher:
         ranker: LinearRanker | None = None,
         calibration: Calibration | None = None,
         glossary: Sequence[tuple[str, ...]] = (),
+        dictionary_glosses: Mapping[str, str] | None = None,
     ) -> None:
         self._kb = kb
         self._thresholds = thresholds
@@ -149,6 +152,10 @@ class Matcher:
         owners = np.array(self._phrase_owner(kb), dtype=np.int32)
         self._phrase_flat = [self._compact(t) for t in texts]
         self._index = _Index([self._features(t) for t in texts], owners, len(kb.entries))
+        # English words of a question, read as this KB's Chinese words (CC-CEDICT backwards).
+        self._translator = Translator(
+            (w for w in self._index.words() if has_cjk(w)), dictionary_glosses or {}
+        )
         every = np.arange(len(kb.entries), dtype=np.int32)
         self._whole = _Index(
             [self._features(" ".join(texts_of)) for texts_of in self._entry_texts(kb)],
@@ -328,6 +335,8 @@ class Matcher:
         stripped = strip_preamble(folded)
         cleaned = normalize(stripped)
         query = self._canonical(cleaned)
+        if len(self._translator) and _LATIN_TOKEN.search(query):
+            query = self._translator.expand(query)
         n = len(self._entries)
         zeros = np.zeros(n, dtype=np.float32)
         columns: dict[str, FloatArray] = {}
@@ -419,7 +428,15 @@ class Matcher:
         longest first, in one pass; Latin words only as whole words."""
         if self._synonym_pattern is None:
             return text
-        return self._synonym_pattern.sub(lambda m: self._synonyms[m.group()], text)
+        return self._synonym_pattern.sub(self._synonym_of, text)
+
+    def _synonym_of(self, match: re.Match[str]) -> str:
+        found = match.group()  # the variant itself, or its English plural (+s, +es)
+        return (
+            self._synonyms.get(found)
+            or self._synonyms.get(found[:-1])
+            or self._synonyms[found[:-2]]
+        )
 
 
 def _is_top(column: FloatArray) -> FloatArray:
@@ -461,6 +478,10 @@ class _Index:
             arrays = {f: np.array(items, dtype=np.int32) for f, items in postings.items()}
             self._kinds.append((weight, arrays, idf, norms))
         self._unknown_idf = math.log(1 + n_entries)
+
+    def words(self) -> list[str]:
+        """Every word (feature of the first kind) the indexed texts use."""
+        return list(self._kinds[0][1])
 
     def known_share(self, query: Features) -> float:
         """How much of the question's words (by IDF) the KB uses at all; low = out of scope."""
@@ -541,7 +562,13 @@ def _synonym_pattern(table: dict[str, str]) -> re.Pattern[str] | None:
     parts = []
     for variant in sorted(table, key=len, reverse=True):
         escaped = re.escape(variant)
-        parts.append(rf"(?<![a-z0-9]){escaped}(?![a-z0-9])" if variant.isascii() else escaped)
+        if not variant.isascii():
+            parts.append(escaped)
+        elif variant[-1].isalpha() and not variant.endswith("s"):
+            # English plurals too: "graduate students" is "graduate student".
+            parts.append(rf"(?<![a-z0-9]){escaped}(?:e?s)?(?![a-z0-9])")
+        else:
+            parts.append(rf"(?<![a-z0-9]){escaped}(?![a-z0-9])")
     return re.compile("|".join(parts))
 
 

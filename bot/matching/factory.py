@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.config import Settings
+from bot.matching.cedict import glosses
 from bot.matching.embeddings import E5Embedder, load_model
 from intents.decision import Thresholds
 from intents.kb import KnowledgeBase
@@ -71,4 +72,5 @@ def build_matcher(kb: KnowledgeBase, settings: Settings, cache_dir: Path | None)
         dictionary=WORDS,
         pinyin=pinyin_table(),
         glossary=glossary(),
+        dictionary_glosses=glosses(),
     )

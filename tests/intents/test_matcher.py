@@ -147,3 +147,8 @@ def test_a_kb_synonym_group_overrides_the_built_in_one_it_overlaps() -> None:
     for question in ("校园卡丢了", "饭卡丢了", "I lost my campus card", "一卡通丢了"):
         assert matcher.match(question).candidates[0].entry == "card-loss", question
         assert matcher.signals(question).columns["word_f1"][0] > 0.3, question
+
+
+def test_english_plurals_meet_the_glossary() -> None:
+    singular = MATCHER.signals("graduate student course selection").query
+    assert MATCHER.signals("graduate students course selections").query == singular

@@ -1,0 +1,80 @@
+"""English words of a question read as the KB's own Chinese words, through a dictionary.
+
+The KB is Chinese; students also ask in English. The built-in glossary covers common campus
+phrases, and for the rest a Chinese-English dictionary (CC-CEDICT) is read backwards — but only
+for the words this KB uses, so "exam" finds 补考 and 考试 in a guide about exams, never the
+thousands of other words whose definitions say "exam". The Chinese words found are added to the
+question, next to the English ones, before it is compared with the KB.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+# Words that say nothing about what a definition means.
+_STOP_WORDS = """a an the to of for in on at by with and or from as into out up off over about one's
+    sb sth someone something be is are was it its this that these those his her their your my
+    our etc e g i e also see variant cl used esp especially lit fig abbr old kind sort type
+    form way person people thing things place time make get do have take give go put set
+    can could may will would should must not no any all some each other another such very
+    more most less least much many so than then there here what which who whom how why when
+    where you he she we they me him us them if but because while after before find need want
+    know help please like ask tell say use look here now still just only really already even
+    well try able way thank thanks hello hi dear"""
+_STOP = frozenset(_STOP_WORDS.split())
+_LATIN_WORD = re.compile(r"[a-z]+")
+_NOTES = re.compile(r"\([^)]*\)|\bCL:[^/]*|\[[^\]]*\]")
+# An English word that half the KB's words gloss with says nothing about any one of them.
+MAX_WORDS_PER_TOKEN = 4
+
+
+def stem(word: str) -> str:
+    """A crude English stem: enough to meet "exams" with "exam" and "fees" with "fee"."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def gloss_tokens(definition: str) -> set[str]:
+    """The content words of a dictionary definition, stemmed."""
+    text = _NOTES.sub(" ", definition).lower()
+    return {stem(w) for w in _LATIN_WORD.findall(text) if w not in _STOP and len(w) > 1}
+
+
+class Translator:
+    """Adds to a question the KB words whose dictionary definitions name its English words."""
+
+    def __init__(self, vocabulary: Iterable[str], glosses: Mapping[str, str]) -> None:
+        found: dict[str, list[tuple[int, str]]] = {}
+        for word in set(vocabulary):
+            definition = glosses.get(word)
+            if not definition:
+                continue
+            # The first senses are the common ones: rank a word by where the token first shows.
+            for rank, sense in enumerate(definition.split("/")):
+                for token in gloss_tokens(sense):
+                    found.setdefault(token, []).append((rank, word))
+        self._words: dict[str, tuple[str, ...]] = {}
+        for token, ranked in found.items():
+            best: dict[str, int] = {}
+            for rank, word in ranked:
+                best[word] = min(rank, best.get(word, rank))
+            if len(best) <= MAX_WORDS_PER_TOKEN:
+                self._words[token] = tuple(sorted(best, key=lambda w: (best[w], w)))
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+    def expand(self, query: str) -> str:
+        """`query` followed by the KB words its English words translate to (if any)."""
+        added: list[str] = []
+        for word in _LATIN_WORD.findall(query):
+            if word in _STOP:
+                continue
+            for chinese in self._words.get(stem(word), ()):
+                if chinese not in added and chinese not in query:
+                    added.append(chinese)
+        return f"{query} {' '.join(added)}" if added else query

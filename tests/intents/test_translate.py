@@ -1,0 +1,57 @@
+"""Reading English words as the KB's Chinese words through a dictionary, backwards."""
+
+from __future__ import annotations
+
+import pytest
+
+from intents.translate import MAX_WORDS_PER_TOKEN, Translator, gloss_tokens, stem
+
+GLOSSES = {
+    "补考": "to sit for a makeup exam/to resit an exam/makeup exam/resit",
+    "考试": "to take an exam/exam/CL:次[ci4]",
+    "宿舍": "dormitory/dorm room/living quarters/hostel/CL:間|间[jian1]",
+    "食堂": "dining hall; cafeteria/CL:個|个[ge4]",
+    "签证": "visa/to issue a visa",
+    "火车": "train/CL:列[lie4]",  # in the dictionary, but not in this KB
+}
+KB_WORDS = ["补考", "考试", "宿舍", "食堂", "签证", "校园卡"]
+
+
+@pytest.mark.parametrize(
+    ("query", "added"),
+    [
+        ("when is the resit", ["补考"]),
+        ("exams", ["考试", "补考"]),  # a plural; both say it in their first sense
+        ("my dorm room", ["宿舍"]),
+        ("where is the cafeteria", ["食堂"]),
+        ("visa", ["签证"]),
+        ("train ticket", []),  # 火车 is not a word of this KB
+        ("what is the time", []),  # nothing but words that mean nothing alone
+    ],
+)
+def test_english_words_bring_the_kb_words_they_mean(query: str, added: list[str]) -> None:
+    expanded = Translator(KB_WORDS, GLOSSES).expand(query)
+    assert expanded.startswith(query)
+    assert expanded[len(query) :].split() == added
+
+
+def test_a_word_already_in_the_question_is_not_added_twice() -> None:
+    assert Translator(KB_WORDS, GLOSSES).expand("宿舍 dorm") == "宿舍 dorm"
+
+
+def test_a_token_that_glosses_too_many_kb_words_is_ignored() -> None:
+    many = {f"词{i}": "office" for i in range(MAX_WORDS_PER_TOKEN + 1)}
+    assert Translator(list(many), many).expand("office") == "office"
+    assert len(Translator([], GLOSSES)) == 0
+
+
+def test_glosses_lose_their_notes_and_endings() -> None:
+    assert gloss_tokens("dining hall; cafeteria/CL:個|个[ge4]") == {"dining", "hall", "cafeteria"}
+    assert gloss_tokens("to suspend schooling (temporarily)") == {"suspend", "schooling"}
+    assert [stem(w) for w in ("fees", "classes", "universities", "class", "bus")] == [
+        "fee",
+        "classe",
+        "university",
+        "class",
+        "bus",
+    ]
