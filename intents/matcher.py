@@ -143,6 +143,8 @@ class Matcher:
         # Built-in campus vocabulary first: the KB's own synonym groups win where both list a word.
         groups = (*glossary, *kb.synonyms)
         self._synonyms = dict(_synonym_table(groups))
+        # Canonical words match as themselves, so that 图书 (-> 图书馆) is not found inside 图书馆.
+        self._synonyms.update({head: head for head in set(self._synonyms.values())})
         self._synonym_pattern = _synonym_pattern(self._synonyms)
         self._segmenter = Segmenter(_vocabulary(kb, groups), dictionary)
         # A character -> pinyin table from the caller spares importing pypinyin (slow).
