@@ -191,6 +191,18 @@ class Matcher:
     def uses_embeddings(self) -> bool:
         return self._embedding is not None
 
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self._kb
+
+    @property
+    def embedding(self) -> Embedding | None:
+        return self._embedding
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return self._thresholds
+
     @staticmethod
     def phrase_texts(kb: KnowledgeBase) -> list[str]:
         """Every text an entry is matched by, grouped by entry, in KB order."""
@@ -205,11 +217,15 @@ class Matcher:
         return passages
 
     @staticmethod
+    def entry_texts(entry: Entry) -> tuple[str, ...]:
+        """The texts one entry is matched by: its phrasings, then its keywords as one text."""
+        if entry.keywords:
+            return (*entry.phrasings, " ".join(entry.keywords))
+        return entry.phrasings
+
+    @staticmethod
     def _entry_texts(kb: KnowledgeBase) -> list[tuple[str, ...]]:
-        return [
-            (*entry.phrasings, " ".join(entry.keywords)) if entry.keywords else entry.phrasings
-            for entry in kb.entries
-        ]
+        return [Matcher.entry_texts(entry) for entry in kb.entries]
 
     @staticmethod
     def _phrase_owner(kb: KnowledgeBase) -> list[int]:
@@ -240,7 +256,7 @@ class Matcher:
         margin = best.score - (candidates[1].score if len(candidates) > 1 else 0.0)
         confidence = round(evidence.confidence, 4)
         t = self._thresholds
-        complaint = self._is_complaint(query, best.entry)
+        complaint = self.is_complaint(query, best.entry)
         if not complaint and confidence >= t.answer and margin >= t.margin:
             return Decision("answer", best.entry, best.unit, confidence, candidates)
         if not complaint and confidence >= t.suggest:
@@ -255,7 +271,7 @@ class Matcher:
             "route", None, mentioned or likely or self._fallback, confidence, candidates
         )
 
-    def _is_complaint(self, cleaned: str, best_entry: str) -> bool:
+    def is_complaint(self, cleaned: str, best_entry: str) -> bool:
         """A complaint cue (or a grievance that asks nothing) — unless the message asks about
         the very thing the best entry explains (如何实名举报, 投诉渠道): that wants the guide."""
         asking = _ASKING.search(cleaned) is not None
