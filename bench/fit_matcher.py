@@ -62,14 +62,12 @@ SEMANTIC_COLUMNS = (
     "cos_best",
     "cos_mean",
     "cos_answer",
-    "cos_entry",
     "top_cos_best",
     "top_cos_mean",
     "top_cos_answer",
-    "top_cos_entry",
 )
 # Non-Chinese questions lean on meaning; the ranker may weigh these differently for them.
-LATIN_COLUMNS = ("word_f1", "bigram_f1", "lexical", "cos_best", "cos_answer", "cos_entry")
+LATIN_COLUMNS = ("word_f1", "bigram_f1", "lexical", "cos_best", "cos_answer")
 CONFIDENCE_LEXICAL = (
     "p_best",
     "p_margin",
@@ -85,7 +83,7 @@ CONFIDENCE_LEXICAL = (
     "length",
     "agree",
 )
-CONFIDENCE_SEMANTIC = ("cos_best", "cos_best_gap", "cos_answer", "cos_entry_gap")
+CONFIDENCE_SEMANTIC = ("cos_best", "cos_best_gap", "cos_answer", "cos_answer_gap")
 
 
 @dataclass
@@ -164,11 +162,10 @@ def orphans(mode: Mode, cases: list[Labelled]) -> list[Orphan]:
         subset = None
         if embedding is not None and embedding.passage_vectors is not None:
             rows = np.concatenate([np.arange(starts[i], starts[i + 1]) for i in kept])
-            passages = np.concatenate([[2 * i, 2 * i + 1] for i in kept])
             subset = Embedding(
                 embedding.encode_query,
                 embedding.phrase_vectors[rows],
-                embedding.passage_vectors[passages],
+                embedding.passage_vectors[kept],
             )
         matcher = Matcher(
             smaller,

@@ -10,8 +10,8 @@ Every entry gets a row of evidence, each value comparable across KBs:
 - How much of the question the entry covers anywhere: its phrasings and keywords together, and
   its answer text (a student often asks with the answer's words: "开学前多久能退宿舍").
 - optionally, cosine similarities of multilingual sentence embeddings (English, paraphrases) to
-  the entry's phrasings, to its answer and to question + answer, computed by the caller's
-  embedder; this module does no I/O.
+  the entry's phrasings and to its answer, computed by the caller's embedder; this module does
+  no I/O.
 
 A linear ranker fitted on the dev set (`intents/fitted.py`) turns a row into a score; a softmax
 over entries gives each candidate's probability, and a logistic calibration of the winner's
@@ -109,8 +109,7 @@ class Embedding:
     """Sentence embeddings for matching: the query encoder and the KB's vectors, L2-normalised.
 
     `phrase_vectors[i]` embeds `Matcher.phrase_texts(kb)[i]` as a query; `passage_vectors`, when
-    given, embeds `Matcher.passage_texts(kb)` as passages (answer, then question + answer, per
-    entry).
+    given, embeds `Matcher.passage_texts(kb)` (each entry's answer) as passages.
     """
 
     encode_query: Callable[[str], Sequence[float] | FloatArray]
@@ -179,7 +178,7 @@ class Matcher:
             if len(embedding.phrase_vectors) != len(texts):
                 raise ValueError("embedding vectors do not match the KB's phrasings")
             passages = embedding.passage_vectors
-            if passages is not None and len(passages) != 2 * len(kb.entries):
+            if passages is not None and len(passages) != len(kb.entries):
                 raise ValueError("passage vectors do not match the KB's entries")
         full = embedding is not None
         self._ranker = ranker or (fitted.FULL_RANKER if full else fitted.LEXICAL_RANKER)
@@ -210,11 +209,8 @@ class Matcher:
 
     @staticmethod
     def passage_texts(kb: KnowledgeBase) -> list[str]:
-        """Per entry, its answer and its question with the answer: what the entry says."""
-        passages: list[str] = []
-        for entry in kb.entries:
-            passages.extend((entry.answer, f"{entry.question}\n{entry.answer}"))
-        return passages
+        """Per entry, its answer: what the entry says."""
+        return [entry.answer for entry in kb.entries]
 
     @staticmethod
     def entry_texts(entry: Entry) -> tuple[str, ...]:
@@ -404,13 +400,11 @@ class Matcher:
                 ).astype(np.float32)
                 passages = self._embedding.passage_vectors
                 if passages is not None:
-                    both = (passages @ vector).reshape(n, 2)
-                    columns["cos_answer"] = both[:, 0].astype(np.float32)
-                    columns["cos_entry"] = both[:, 1].astype(np.float32)
+                    columns["cos_answer"] = (passages @ vector).astype(np.float32)
                 else:  # an embedder without passages: the phrasings stand in
-                    columns["cos_answer"] = columns["cos_entry"] = columns["cos_best"]
+                    columns["cos_answer"] = columns["cos_best"]
             else:
-                for name in ("cos_best", "cos_mean", "cos_answer", "cos_entry"):
+                for name in ("cos_best", "cos_mean", "cos_answer"):
                     columns[name] = zeros
         for name in list(columns):
             columns[f"top_{name}"] = _is_top(columns[name])

