@@ -52,6 +52,7 @@ SOUND_WEIGHT = 0.25
 FUZZ_SHARE = 0.20
 UNIT_VOTERS = 5  # candidates whose units vote on where a ticket goes
 ROUTE_EVIDENCE = 0.25  # best lexical score below which no unit's guess is worth a ticket
+MAX_QUESTION_CHARS = 600  # the part of a message that is matched
 LATIN = "latin*"  # a feature name prefix: the feature, only for questions without Chinese
 
 _COMPLAINT = re.compile(
@@ -345,6 +346,9 @@ class Matcher:
 
     def signals(self, text: str) -> Signals:
         """Every entry's evidence for `text`, before any fitted weight."""
+        # What a student asks is in the first few hundred characters; the rest of a pasted essay
+        # would only cost time (a 100,000-character message took over a second).
+        text = text[:MAX_QUESTION_CHARS]
         folded = to_simplified(unicodedata.normalize("NFKC", text).lower())
         stripped = strip_preamble(folded)
         cleaned = normalize(stripped)
