@@ -30,7 +30,13 @@ from bot.kb.loader import load_kb  # noqa: E402
 from bot.matching.cedict import glosses  # noqa: E402
 from bot.matching.factory import WORDS, build_matcher, glossary, pinyin_table  # noqa: E402
 from intents.kb import KnowledgeBase  # noqa: E402
-from intents.matcher import Embedding, Matcher, Signals  # noqa: E402
+from intents.matcher import (  # noqa: E402
+    LEXICAL_EVIDENCE,
+    SEMANTIC_EVIDENCE,
+    Embedding,
+    Matcher,
+    Signals,
+)
 from intents.ranking import LinearRanker  # noqa: E402
 
 FOLDS = 5
@@ -40,32 +46,17 @@ FOLDS = 5
 # everything — fewer direct answers on the held-out split, and no fewer wrong ones.
 ORPHAN_DRAWS, ORPHAN_ENTRIES, ORPHAN_WEIGHT = 4, 15, 0.0
 WRONG_BUDGET = 0.02  # wrong answers, of all questions, that the answer threshold may cost
+# The ranker weighs every evidence column and the "this one is the best by ..." indicators
+# that proved useful.
 LEXICAL_COLUMNS = (
-    "word_f1",
-    "bigram_f1",
-    "sound_f1",
-    "fuzz",
-    "lexical",
-    "word_recall",
-    "bigram_recall",
-    "word_coverage",
-    "bigram_coverage",
-    "answer_word_recall",
-    "answer_bigram_recall",
+    *LEXICAL_EVIDENCE,
     "top_word_f1",
     "top_bigram_f1",
     "top_sound_f1",
     "top_lexical",
     "top_word_recall",
 )
-SEMANTIC_COLUMNS = (
-    "cos_best",
-    "cos_mean",
-    "cos_answer",
-    "top_cos_best",
-    "top_cos_mean",
-    "top_cos_answer",
-)
+SEMANTIC_COLUMNS = (*SEMANTIC_EVIDENCE, "top_cos_best", "top_cos_mean", "top_cos_answer")
 # Non-Chinese questions lean on meaning; the ranker may weigh these differently for them.
 LATIN_COLUMNS = ("word_f1", "bigram_f1", "lexical", "cos_best", "cos_answer")
 CONFIDENCE_LEXICAL = (

@@ -53,6 +53,22 @@ FUZZ_SHARE = 0.20
 UNIT_VOTERS = 5  # candidates whose units vote on where a ticket goes
 ROUTE_EVIDENCE = 0.25  # best lexical score below which no unit's guess is worth a ticket
 MAX_QUESTION_CHARS = 600  # the part of a message that is matched
+# The evidence columns `signals` computes per entry (each also as `top_<name>`: 1 for the entry
+# that evidence alone would pick).
+LEXICAL_EVIDENCE = (
+    "word_f1",
+    "bigram_f1",
+    "sound_f1",
+    "fuzz",
+    "lexical",
+    "word_recall",
+    "bigram_recall",
+    "word_coverage",
+    "bigram_coverage",
+    "answer_word_recall",
+    "answer_bigram_recall",
+)
+SEMANTIC_EVIDENCE = ("cos_best", "cos_mean", "cos_answer")
 LATIN = "latin*"  # a feature name prefix: the feature, only for questions without Chinese
 
 _COMPLAINT = re.compile(
@@ -378,20 +394,7 @@ class Matcher:
             answers = self._answers.recall(query_features)
             columns["answer_word_recall"], columns["answer_bigram_recall"] = answers[0], answers[1]
         else:
-            for name in (
-                "word_f1",
-                "bigram_f1",
-                "sound_f1",
-                "fuzz",
-                "lexical",
-                "word_recall",
-                "bigram_recall",
-                "word_coverage",
-                "bigram_coverage",
-                "answer_word_recall",
-                "answer_bigram_recall",
-            ):
-                columns[name] = zeros
+            columns.update(dict.fromkeys(LEXICAL_EVIDENCE, zeros))
         if self._embedding is not None:
             vector = np.asarray(
                 self._embedding.encode_query(stripped) if cleaned else np.zeros(1), np.float32
@@ -408,8 +411,7 @@ class Matcher:
                 else:  # an embedder without passages: the phrasings stand in
                     columns["cos_answer"] = columns["cos_best"]
             else:
-                for name in ("cos_best", "cos_mean", "cos_answer"):
-                    columns[name] = zeros
+                columns.update(dict.fromkeys(SEMANTIC_EVIDENCE, zeros))
         for name in list(columns):
             columns[f"top_{name}"] = _is_top(columns[name])
         return Signals(
