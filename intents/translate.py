@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
+
+import snowballstemmer
 
 # Words that say nothing about what a definition means.
 _STOP_WORDS = """a an the to of for in on at by with and or from as into out up off over about one's
@@ -27,15 +30,16 @@ _LATIN_WORD = re.compile(r"[a-z]+")
 _NOTES = re.compile(r"\([^)]*\)|\bCL:[^/]*|\[[^\]]*\]")
 # An English word that half the KB's words gloss with says nothing about any one of them.
 MAX_WORDS_PER_TOKEN = 4
+# A KB word the dictionary lacks (缓考, 校园卡) is read as two words it has (缓 + 考), each by
+# its first few senses only (one character has dozens).
+PART_SENSES = 3
+_STEMMER = snowballstemmer.stemmer("english")
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A crude English stem: enough to meet "exams" with "exam" and "fees" with "fee"."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
+    """The Snowball (Porter 2) stem: "proving" meets "to prove", "exams" meets "exam"."""
+    return str(_STEMMER.stemWord(word))
 
 
 def gloss_tokens(definition: str) -> set[str]:
@@ -50,11 +54,8 @@ class Translator:
     def __init__(self, vocabulary: Iterable[str], glosses: Mapping[str, str]) -> None:
         found: dict[str, list[tuple[int, str]]] = {}
         for word in set(vocabulary):
-            definition = glosses.get(word)
-            if not definition:
-                continue
             # The first senses are the common ones: rank a word by where the token first shows.
-            for rank, sense in enumerate(definition.split("/")):
+            for rank, sense in enumerate(_senses(word, glosses)):
                 for token in gloss_tokens(sense):
                     found.setdefault(token, []).append((rank, word))
         self._words: dict[str, tuple[str, ...]] = {}
@@ -78,3 +79,15 @@ class Translator:
                 if chinese not in added and chinese not in query:
                     added.append(chinese)
         return f"{query} {' '.join(added)}" if added else query
+
+
+def _senses(word: str, glosses: Mapping[str, str]) -> list[str]:
+    """The word's senses; for a compound the dictionary lacks, those of its two halves."""
+    definition = glosses.get(word)
+    if definition:
+        return definition.split("/")
+    for cut in range(len(word) - 1, 0, -1):
+        head, tail = glosses.get(word[:cut]), glosses.get(word[cut:])
+        if head and tail:
+            return [*head.split("/")[:PART_SENSES], *tail.split("/")[:PART_SENSES]]
+    return []
