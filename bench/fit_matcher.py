@@ -293,7 +293,7 @@ def report(name: str, fitted: Fitted) -> None:
             f"  out-of-scope answered {outside:6.1%}  entry-removed answered {lost:6.1%}"
         )
     # The lowest threshold on a coarse grid (no fine-tuning to this one set) that keeps wrong
-    # answers within budget: config.toml's `answer` is the higher of the two modes' values.
+    # answers within budget: config.toml's `answer` (full) and `answer_lexical`.
     for tau in np.arange(0.5, 0.99, 0.05):
         direct, wrong, outside = rates(y, inside, fitted.confidence, tau)
         if wrong <= WRONG_BUDGET:

@@ -22,7 +22,8 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class MatchingSettings:
-    answer: float = 0.85
+    answer: float = 0.80
+    answer_lexical: float = 0.85  # when the embedding model is off or missing
     margin: float = 0.02
     suggest: float = 0.30
     max_suggestions: int = 3
@@ -115,6 +116,7 @@ def settings_from_mapping(
         admins=tuple(reader.get("frontdesk.admins", list, list(defaults.admins))),
         matching=MatchingSettings(
             answer=reader.number("matching.answer", match_default.answer),
+            answer_lexical=reader.number("matching.answer_lexical", match_default.answer_lexical),
             margin=reader.number("matching.margin", match_default.margin),
             suggest=reader.number("matching.suggest", match_default.suggest),
             max_suggestions=reader.get(

@@ -49,12 +49,6 @@ def pinyin_table() -> dict[str, str]:
 def build_matcher(kb: KnowledgeBase, settings: Settings, cache_dir: Path | None) -> Matcher:
     """A matcher for `kb` with the configured thresholds; embeddings when enabled and loadable."""
     matching = settings.matching
-    thresholds = Thresholds(
-        answer=matching.answer,
-        margin=matching.margin,
-        suggest=matching.suggest,
-        max_suggestions=matching.max_suggestions,
-    )
     embedding = None
     if matching.embeddings:
         model = load_model()
@@ -64,6 +58,13 @@ def build_matcher(kb: KnowledgeBase, settings: Settings, cache_dir: Path | None)
                 Matcher.phrase_texts(kb), Matcher.passage_texts(kb)
             )
             embedding = Embedding(embedder.encode_query, phrases, passages)
+    # Each mode has its own confidence model, so each has the threshold fitted for it.
+    thresholds = Thresholds(
+        answer=matching.answer if embedding is not None else matching.answer_lexical,
+        margin=matching.margin,
+        suggest=matching.suggest,
+        max_suggestions=matching.max_suggestions,
+    )
     return Matcher(
         kb,
         thresholds,

@@ -50,6 +50,7 @@ def test_environment_overrides_the_file(
     ("data", "message"),
     [
         ({"matching": {"answer": "high"}}, "matching.answer must be a number"),
+        ({"matching": {"answer_lexical": [1]}}, "matching.answer_lexical must be a number"),
         ({"sla": {"clock": "lunar"}}, "sla.clock must be 'natural' or 'working'"),
         ({"sla": {"working_hours": ["9-17"]}}, "is not 'HH:MM-HH:MM'"),
         ({"channels": {"telegram": {"unit_groups": {"nic": "group"}}}}, "must be chat ids"),
@@ -72,3 +73,4 @@ def test_unit_groups_accept_ints_and_numeric_strings() -> None:
     data = {"channels": {"telegram": {"unit_groups": {"nic": -1001, "jwc": "-1002"}}}}
     settings = settings_from_mapping(data, {})
     assert dict(settings.telegram.unit_groups) == {"nic": -1001, "jwc": -1002}
+

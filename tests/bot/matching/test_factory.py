@@ -70,6 +70,9 @@ def test_disabled_embeddings_mean_lexical_only(tmp_path: Path) -> None:
     matcher = build_matcher(load_kb(MINIMAL), settings, tmp_path)
     assert not matcher.uses_embeddings
     assert list(tmp_path.iterdir()) == []
+    # The lexical confidence model has its own fitted threshold.
+    assert matcher.thresholds.answer == settings.matching.answer_lexical
+    assert settings.matching.answer_lexical != settings.matching.answer
 
 
 def test_a_missing_model_package_falls_back_with_one_log_line(
