@@ -73,4 +73,3 @@ def test_unit_groups_accept_ints_and_numeric_strings() -> None:
     data = {"channels": {"telegram": {"unit_groups": {"nic": -1001, "jwc": "-1002"}}}}
     settings = settings_from_mapping(data, {})
     assert dict(settings.telegram.unit_groups) == {"nic": -1001, "jwc": -1002}
-

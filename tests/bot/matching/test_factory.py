@@ -71,8 +71,12 @@ def test_disabled_embeddings_mean_lexical_only(tmp_path: Path) -> None:
     assert not matcher.uses_embeddings
     assert list(tmp_path.iterdir()) == []
     # The lexical confidence model has its own fitted threshold.
-    assert matcher.thresholds.answer == settings.matching.answer_lexical
-    assert settings.matching.answer_lexical != settings.matching.answer
+    own = settings_from_mapping(
+        {"matching": {"answer": 0.8, "answer_lexical": 0.9}},
+        {"FRONTDESK_EMBEDDINGS": "0"},
+        kb_dir=MINIMAL,
+    )
+    assert build_matcher(load_kb(MINIMAL), own, tmp_path).thresholds.answer == 0.9
 
 
 def test_a_missing_model_package_falls_back_with_one_log_line(
