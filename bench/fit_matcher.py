@@ -37,7 +37,6 @@ from intents.matcher import (  # noqa: E402
     Matcher,
     Signals,
 )
-from intents.ranking import LinearRanker  # noqa: E402
 
 FOLDS = 5
 # Dev questions asked of a KB without their entry (see `orphans`): draws, entries removed per
@@ -211,17 +210,19 @@ def fit_mode(mode: Mode, cases: list[Labelled], l2: float, margin: float) -> Fit
         weights.append(w)
         logits[fold] = z[fold] @ w
 
-    def values(matcher: Matcher, signal: Signals, scores: np.ndarray) -> list[float]:
-        summary = matcher.summary(signal, scores.astype(np.float32))
+    def values(summary: dict[str, float]) -> list[float]:
         return [summary[name] for name in mode.confidence_names]
 
-    c = np.array([values(mode.matcher, s, lg) for s, lg in zip(signals, logits, strict=True)])
+    summaries = [
+        mode.matcher.summary(s, lg.astype(np.float32))
+        for s, lg in zip(signals, logits, strict=True)
+    ]
+    c = np.array([values(summary) for summary in summaries])
     orphan_rows = []
     for orphan in lost:
         rows = (Matcher.feature_matrix(orphan.signals, mode.ranker_names) - mean) / scale
-        orphan_rows.append(
-            values(orphan.matcher, orphan.signals, rows @ weights[fold_of[orphan.case]])
-        )
+        scores = (rows @ weights[fold_of[orphan.case]]).astype(np.float32)
+        orphan_rows.append(values(orphan.matcher.summary(orphan.signals, scores)))
     oc = np.array(orphan_rows)
     orphan_fold = np.array([fold_of[o.case] for o in lost])
     best = logits.argmax(1)
@@ -245,7 +246,7 @@ def fit_mode(mode: Mode, cases: list[Labelled], l2: float, margin: float) -> Fit
         w = fit_confidence(np.setdiff1d(np.arange(len(cases)), fold), orphan_fold != number)
         confidence[fold] = probability(w, cz[fold])
         orphan_confidence[orphan_fold == number] = probability(w, oz[orphan_fold == number])
-    margins = np.array([values_margin(s, lg) for s, lg in zip(signals, logits, strict=True)])
+    margins = np.array([summary["p_margin"] for summary in summaries])
     complaint = np.array(
         [mode.matcher.is_complaint(s.query, entries[b]) for s, b in zip(signals, best, strict=True)]
     )
@@ -272,11 +273,6 @@ def fit_mode(mode: Mode, cases: list[Labelled], l2: float, margin: float) -> Fit
         f"    weights={numbers(cw[:-1])},\n    bias={cw[-1]:.5g},\n)\n"
     )
     return Fitted(source, y, inside, top3, confidence * answerable, orphan_confidence)
-
-
-def values_margin(signal: Signals, logits: np.ndarray) -> float:
-    probabilities = np.sort(LinearRanker.probabilities(logits.astype(np.float32)))[::-1]
-    return float(probabilities[0] - (probabilities[1] if len(probabilities) > 1 else 0.0))
 
 
 def report(name: str, fitted: Fitted) -> None:
