@@ -21,7 +21,6 @@ margin from config), offer choices when unsure, route otherwise — and never an
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -33,13 +32,16 @@ from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 
 from intents import fitted
+from intents.complaints import is_complaint
 from intents.decision import Candidate, Decision, Thresholds
 from intents.features import Features, features, pinyin_of
 from intents.kb import Entry, KnowledgeBase
 from intents.normalize import has_cjk, normalize, to_simplified
+from intents.overlap import OverlapIndex
 from intents.preamble import strip_preamble
 from intents.ranking import Calibration, LinearRanker
 from intents.segment import Segmenter
+from intents.synonyms import Synonyms
 from intents.translate import Translator
 from intents.units import UnitNames
 
@@ -71,29 +73,6 @@ LEXICAL_EVIDENCE = (
 SEMANTIC_EVIDENCE = ("cos_best", "cos_mean", "cos_answer")
 LATIN = "latin*"  # a feature name prefix: the feature, only for questions without Chinese
 
-_COMPLAINT = re.compile(
-    r"投诉|举报|态度(?:太)?(?:差|恶劣|不好)|太差|很差|差劲|垃圾|恶心|不满|气死|受不了|"
-    r"不作为|乱收费|凭什么|曝光|不负责|没人管|也不管|都不管|没人接|没人理|不理人|没有回音|没回音|"
-    r"石沉大海|推诿|踢皮球|拖着不办|一直没人|complain|complaint|terrible|rude|awful|"
-    r"unacceptable|nobody (?:answers|cares|responds)|ignored"
-)
-# Grievances that are complaints only when the message does not also ask how to do something:
-# "补卡窗口去了三次都没人" reports a failure, "去了三次都没人，还能去哪里补" asks for the guide.
-_GRIEVANCE = re.compile(
-    r"(?:[0-9一二两三四五六七八九十几半多]+ *个?(?:天|周|星期|礼拜|月|小时)|好久|很久|这么久|"
-    r"半天|好几次|几次|三番五次).{0,8}(?:没|不|还是|仍|依然)|"
-    r"没有?(?:任何)?(?:消息|动静|下文|回复|回应|人来|人修|人处理|人回|人)$|不回(?:复|消息|邮件)|"
-    r"打不通|敷衍|拖拉|拖延|推来推去|推三阻四|爱答不理|态度.{0,4}(?:差|凶|恶劣|冷漠)|不公平|"
-    r"不公正|太(?:慢|吵|贵|乱|烂|脏|难吃|低|高|冷|热)|难吃|一团乱|说好的|到底(?:管不管|有没有人)|"
-    r"我要反映|(?:寄|弄|搞|办|填|算)错了?|一直(?:不|没)|根本(?:不|没)|耽误|谁负责|不像话|"
-    r"never (?:answer|respond|reply|repl)|no one|nobody|still (?:no|not|waiting|hasn)|"
-    r"for (?:weeks|months)|so slow|too slow|unfair|disappointed|fed up|ridiculous"
-)
-_ASKING = re.compile(
-    r"怎么|怎样|如何|能不能|可不可以|可以吗|能吗|吗$|吗 |哪里|哪儿|去哪|找谁|是否|能否|可否|"
-    r"渠道|途径|方式|流程|办法|"
-    r"\b(?:how|where|can i|could i|what|who|which|is there|are there)\b"
-)
 _LATIN_TOKEN = re.compile(r"[a-z]{2,}")
 _STOP_CHARS = frozenset("的了吗呢吧啊呀哦嘛么我你您他她它是在有和与及或怎么样什哪请问一下")
 
@@ -158,10 +137,7 @@ class Matcher:
         self._units = UnitNames(kb)
         # Built-in campus vocabulary first: the KB's own synonym groups win where both list a word.
         groups = (*glossary, *kb.synonyms)
-        self._synonyms = dict(_synonym_table(groups))
-        # Canonical words match as themselves, so that 图书 (-> 图书馆) is not found inside 图书馆.
-        self._synonyms.update({head: head for head in set(self._synonyms.values())})
-        self._synonym_pattern = _synonym_pattern(self._synonyms)
+        self._synonyms = Synonyms(groups)
         self._segmenter = Segmenter(_vocabulary(kb, groups), dictionary)
         # A character -> pinyin table from the caller spares importing pypinyin (slow).
         table = pinyin or {}
@@ -169,18 +145,18 @@ class Matcher:
         texts = self.phrase_texts(kb)
         owners = np.array(self._phrase_owner(kb), dtype=np.int32)
         self._phrase_flat = [self._compact(t) for t in texts]
-        self._index = _Index([self._features(t) for t in texts], owners, len(kb.entries))
+        self._index = OverlapIndex([self._features(t) for t in texts], owners, len(kb.entries))
         # English words of a question, read as this KB's Chinese words (CC-CEDICT backwards).
         self._translator = Translator(
             (w for w in self._index.words() if has_cjk(w)), dictionary_glosses or {}
         )
         every = np.arange(len(kb.entries), dtype=np.int32)
-        self._whole = _Index(
+        self._whole = OverlapIndex(
             [self._features(" ".join(texts_of)) for texts_of in self._entry_texts(kb)],
             every,
             len(kb.entries),
         )
-        self._answers = _Index(
+        self._answers = OverlapIndex(
             [self._features(entry.answer) for entry in kb.entries], every, len(kb.entries)
         )
         # Phrasings are grouped by entry, so an entry's best phrasing is a reduceat over runs.
@@ -285,15 +261,8 @@ class Matcher:
         )
 
     def is_complaint(self, cleaned: str, best_entry: str) -> bool:
-        """A complaint cue (or a grievance that asks nothing) — unless the message asks about
-        the very thing the best entry explains (如何实名举报, 投诉渠道): that wants the guide."""
-        asking = _ASKING.search(cleaned) is not None
-        cue = _COMPLAINT.search(cleaned)
-        if cue is None and not asking:
-            cue = _GRIEVANCE.search(cleaned)
-        if cue is None:
-            return False
-        return not (asking and cue.group() in self._entry_text[best_entry])
+        """A complaint or grievance, unless it asks about what the best entry explains."""
+        return is_complaint(cleaned, self._entry_text[best_entry])
 
     def _likely_unit(self, scores: FloatArray) -> str:
         """The unit whose entries, together, fit best: a vote of the top candidates."""
@@ -442,19 +411,7 @@ class Matcher:
         return self._canonical(normalize(text)).replace(" ", "")
 
     def _canonical(self, text: str) -> str:
-        """Synonyms replaced by their group's first word (饭卡 -> 校园卡, transcript -> 成绩单),
-        longest first, in one pass; Latin words only as whole words."""
-        if self._synonym_pattern is None:
-            return text
-        return self._synonym_pattern.sub(self._synonym_of, text)
-
-    def _synonym_of(self, match: re.Match[str]) -> str:
-        found = match.group()  # the variant itself, or its English plural (+s, +es)
-        return (
-            self._synonyms.get(found)
-            or self._synonyms.get(found[:-1])
-            or self._synonyms[found[:-2]]
-        )
+        return self._synonyms.canonical(text)
 
 
 def _is_top(column: FloatArray) -> FloatArray:
@@ -464,130 +421,6 @@ def _is_top(column: FloatArray) -> FloatArray:
     if peak <= 0.0:
         return np.zeros_like(column)
     return (column >= peak).astype(np.float32)
-
-
-class _Index:
-    """Inverted index of phrasing features with IDF weights over entries."""
-
-    def __init__(self, phrases: list[Features], owners: NDArray[np.int32], n_entries: int) -> None:
-        self._n_phrases = len(phrases)
-        self._kinds: list[
-            tuple[float, dict[str, NDArray[np.int32]], dict[str, float], FloatArray]
-        ] = []
-        self._picks: tuple[Callable[[Features], frozenset[str]], ...] = (
-            _words,
-            _bigrams,
-            _sounds,
-        )
-        for weight, pick in zip(
-            (WORD_WEIGHT, BIGRAM_WEIGHT, SOUND_WEIGHT), self._picks, strict=True
-        ):
-            postings: dict[str, list[int]] = {}
-            for number, phrase in enumerate(phrases):
-                for feature in pick(phrase):
-                    postings.setdefault(feature, []).append(number)
-            idf = {
-                feature: math.log(1 + n_entries / len({int(owners[p]) for p in items}))
-                for feature, items in postings.items()
-            }
-            norms = np.array(
-                [sum(idf[f] for f in pick(phrase)) for phrase in phrases], dtype=np.float32
-            )
-            arrays = {f: np.array(items, dtype=np.int32) for f, items in postings.items()}
-            self._kinds.append((weight, arrays, idf, norms))
-        self._unknown_idf = math.log(1 + n_entries)
-
-    def words(self) -> list[str]:
-        """Every word (feature of the first kind) the indexed texts use."""
-        return list(self._kinds[0][1])
-
-    def known_share(self, query: Features) -> float:
-        """How much of the question's words (by IDF) the KB uses at all; low = out of scope."""
-        _, postings, idf, _ = self._kinds[0]
-        if not query.words:
-            return 0.0
-        total = sum(idf.get(word, self._unknown_idf) for word in query.words)
-        known = sum(idf[word] for word in query.words if word in postings)
-        return known / total if total else 0.0
-
-    def f1(self, query: Features) -> list[FloatArray]:
-        """Per kind (words, bigrams, sounds): IDF-weighted F1 of the question and each phrase."""
-        return [
-            2 * overlap / (query_norm + norms) if query_norm else overlap
-            for overlap, query_norm, norms in self._overlaps(query)
-        ]
-
-    def recall(self, query: Features) -> list[FloatArray]:
-        """Per kind: the share of the question (by IDF) each phrase contains."""
-        return [
-            overlap / query_norm if query_norm else overlap
-            for overlap, query_norm, _ in self._overlaps(query)
-        ]
-
-    def coverage(self, query: Features) -> list[FloatArray]:
-        """Per kind: the share of each phrase (by IDF) the question contains."""
-        return [
-            np.divide(overlap, norms, out=np.zeros_like(overlap), where=norms > 0)
-            for overlap, _, norms in self._overlaps(query)
-        ]
-
-    def _overlaps(self, query: Features) -> list[tuple[FloatArray, float, FloatArray]]:
-        result = []
-        for (_, postings, idf, norms), pick in zip(self._kinds, self._picks, strict=True):
-            overlap = np.zeros(self._n_phrases, dtype=np.float32)
-            query_norm = 0.0
-            for feature in pick(query):
-                value = idf.get(feature, self._unknown_idf)
-                query_norm += value
-                hits = postings.get(feature)
-                if hits is not None:
-                    overlap[hits] += value
-            result.append((overlap, query_norm, norms))
-        return result
-
-
-def _words(features: Features) -> frozenset[str]:
-    return features.words
-
-
-def _bigrams(features: Features) -> frozenset[str]:
-    return features.bigrams
-
-
-def _sounds(features: Features) -> frozenset[str]:
-    return features.sounds
-
-
-def _synonym_table(groups: Sequence[tuple[str, ...]]) -> list[tuple[str, str]]:
-    """(variant, canonical) pairs. Groups sharing a word merge; the later group's first word
-    becomes the canonical one of the merged group (so a KB's ["一卡通", "校园卡"] turns the
-    built-in 校园卡 group towards 一卡通 instead of pulling the two words apart)."""
-    canonical: dict[str, str] = {}
-    for group in groups:
-        words = [w for w in (normalize(word) for word in group) if w]
-        if not words:
-            continue
-        earlier = {canonical[w] for w in words if w in canonical}
-        merged = {*words, *earlier, *(w for w, head in canonical.items() if head in earlier)}
-        for word in merged:
-            canonical[word] = words[0]
-    return [(word, head) for word, head in canonical.items() if word != head]
-
-
-def _synonym_pattern(table: dict[str, str]) -> re.Pattern[str] | None:
-    if not table:
-        return None
-    parts = []
-    for variant in sorted(table, key=len, reverse=True):
-        escaped = re.escape(variant)
-        if not variant.isascii():
-            parts.append(escaped)
-        elif variant[-1].isalpha() and not variant.endswith("s"):
-            # English plurals too: "graduate students" is "graduate student".
-            parts.append(rf"(?<![a-z0-9]){escaped}(?:e?s)?(?![a-z0-9])")
-        else:
-            parts.append(rf"(?<![a-z0-9]){escaped}(?![a-z0-9])")
-    return re.compile("|".join(parts))
 
 
 def _vocabulary(kb: KnowledgeBase, groups: Sequence[tuple[str, ...]]) -> set[str]:

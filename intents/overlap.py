@@ -1,0 +1,107 @@
+"""Overlap of a question with indexed texts: IDF-weighted, per kind of feature.
+
+Each text is indexed by its words, its character bigrams and their sounds (`intents.features`);
+IDF counts entries, not texts, so an entry with many phrasings does not dilute its own words.
+A question's features the index never saw count at full weight against every text: that is what
+keeps out-of-scope questions from scoring well.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+from numpy.typing import NDArray
+
+from intents.features import Features
+
+FloatArray = NDArray[np.float32]
+
+
+class OverlapIndex:
+    """Inverted index of texts' features (words, bigrams, sounds), IDF-weighted over entries."""
+
+    def __init__(self, phrases: list[Features], owners: NDArray[np.int32], n_entries: int) -> None:
+        self._n_phrases = len(phrases)
+        self._kinds: list[tuple[dict[str, NDArray[np.int32]], dict[str, float], FloatArray]] = []
+        self._picks: tuple[Callable[[Features], frozenset[str]], ...] = (
+            _words,
+            _bigrams,
+            _sounds,
+        )
+        for pick in self._picks:
+            postings: dict[str, list[int]] = {}
+            for number, phrase in enumerate(phrases):
+                for feature in pick(phrase):
+                    postings.setdefault(feature, []).append(number)
+            idf = {
+                feature: math.log(1 + n_entries / len({int(owners[p]) for p in items}))
+                for feature, items in postings.items()
+            }
+            norms = np.array(
+                [sum(idf[f] for f in pick(phrase)) for phrase in phrases], dtype=np.float32
+            )
+            arrays = {f: np.array(items, dtype=np.int32) for f, items in postings.items()}
+            self._kinds.append((arrays, idf, norms))
+        self._unknown_idf = math.log(1 + n_entries)
+
+    def words(self) -> list[str]:
+        """Every word (feature of the first kind) the indexed texts use."""
+        return list(self._kinds[0][0])
+
+    def known_share(self, query: Features) -> float:
+        """How much of the question's words (by IDF) the KB uses at all; low = out of scope."""
+        postings, idf, _ = self._kinds[0]
+        if not query.words:
+            return 0.0
+        total = sum(idf.get(word, self._unknown_idf) for word in query.words)
+        known = sum(idf[word] for word in query.words if word in postings)
+        return known / total if total else 0.0
+
+    def f1(self, query: Features) -> list[FloatArray]:
+        """Per kind (words, bigrams, sounds): IDF-weighted F1 of the question and each phrase."""
+        return [
+            2 * overlap / (query_norm + norms) if query_norm else overlap
+            for overlap, query_norm, norms in self._overlaps(query)
+        ]
+
+    def recall(self, query: Features) -> list[FloatArray]:
+        """Per kind: the share of the question (by IDF) each phrase contains."""
+        return [
+            overlap / query_norm if query_norm else overlap
+            for overlap, query_norm, _ in self._overlaps(query)
+        ]
+
+    def coverage(self, query: Features) -> list[FloatArray]:
+        """Per kind: the share of each phrase (by IDF) the question contains."""
+        return [
+            np.divide(overlap, norms, out=np.zeros_like(overlap), where=norms > 0)
+            for overlap, _, norms in self._overlaps(query)
+        ]
+
+    def _overlaps(self, query: Features) -> list[tuple[FloatArray, float, FloatArray]]:
+        result = []
+        for (postings, idf, norms), pick in zip(self._kinds, self._picks, strict=True):
+            overlap = np.zeros(self._n_phrases, dtype=np.float32)
+            query_norm = 0.0
+            for feature in pick(query):
+                value = idf.get(feature, self._unknown_idf)
+                query_norm += value
+                hits = postings.get(feature)
+                if hits is not None:
+                    overlap[hits] += value
+            result.append((overlap, query_norm, norms))
+        return result
+
+
+def _words(features: Features) -> frozenset[str]:
+    return features.words
+
+
+def _bigrams(features: Features) -> frozenset[str]:
+    return features.bigrams
+
+
+def _sounds(features: Features) -> frozenset[str]:
+    return features.sounds

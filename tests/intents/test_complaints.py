@@ -1,0 +1,45 @@
+"""Complaint cues: what needs a person, and what only sounds like it."""
+
+from __future__ import annotations
+
+import pytest
+
+from intents.complaints import complaint_cue, is_complaint
+from intents.normalize import normalize
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "食堂太难吃了我要投诉",
+        "网络报修电话一直没人接 太不负责了",
+        "补卡窗口去了三次都没人",
+        "报销材料交了两个月还没消息",
+        "the library staff were rude to me",
+        "i have emailed them for weeks and still no reply",
+    ],
+)
+def test_complaints_and_grievances_are_heard(message: str) -> None:
+    assert is_complaint(normalize(message), guide_text="")
+
+
+@pytest.mark.parametrize(
+    ("message", "guide"),
+    [
+        ("怎么实名举报违纪问题", "发现违规违纪问题怎么实名举报"),  # asks about the procedure
+        ("投诉渠道有哪些", "对处理不满意 怎么投诉"),
+        ("校园卡充值两天了还没到账怎么查", "校园卡怎么充值"),  # a grievance that asks how
+        ("补考什么时候", "考试挂科了什么时候补考"),  # no cue at all
+    ],
+)
+def test_questions_are_not_complaints(message: str, guide: str) -> None:
+    assert not is_complaint(normalize(message), normalize(guide))
+
+
+def test_a_complaint_that_names_the_guide_word_without_asking_is_still_one() -> None:
+    # "我要投诉" asks nothing, so a guide about how to complain does not excuse it.
+    assert is_complaint(normalize("我要投诉宿管"), normalize("对处理不满意 怎么投诉"))
+    cue = complaint_cue(normalize("我要投诉宿管"))
+    assert cue is not None
+    assert cue.words == "投诉"
+    assert not cue.asking
