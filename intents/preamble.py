@@ -11,13 +11,19 @@ import re
 _OPENERS = re.compile(
     r"^(?:"
     r"(?:尊敬的)?(?:老师|同学|学长|学姐|工作人员|管理员)(?:您好|你好|好)?[呀啊]?|(?:您好|你好|嗨|哈喽)[呀啊哈]?|"
-    r"(?:hi|hello|hey|dear)\b[^,.!?]*|"
+    r"(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b(?:\s+(?:there|teacher|teachers|"
+    r"sir|madam|or|all|everyone|team|staff|professor|miss|mr|ms|mrs)\b)*|"
+    r"sorry to (?:bother|disturb|trouble) you|excuse me|"
     r"打扰(?:一下|了|您了)?|不好意思|抱歉|冒昧问一下|"
     r"我是[^，,。！!？?]{0,16}?(?:的(?:学生|同学|新生|研究生|本科生|留学生)?|学生|同学|新生|研究生|本科生|留学生)"
     r"(?:的(?:家长|父亲|母亲|爸爸|妈妈|室友|朋友))?|"
     r"(?:我)?(?:想|要)?(?:问|咨询|请教|了解)(?:一下|下)?|请问(?:一下)?|"
-    r"(?:i am|i'm)\s+an?\s+[a-z\s-]{0,30}?student|"
-    r"(?:i have a question|i want to ask|i would like to ask|quick question)[^,.!?]*"
+    r"(?:i am|i'm)\s+(?:an?\s+)?[a-z\s-]{0,30}?student(?:\s+(?:from|at|in|of)\s+[a-z]+)?"
+    r"(?:\s+and)?|"
+    r"i have a question|quick question|"
+    r"(?:i would like to|i'd like to|i want to|i wanna)\s+(?:ask|know|inquire)"
+    r"(?:\s+(?:about|if|whether))?|i (?:was )?wonder(?:ing)?(?:\s+(?:if|whether))?|"
+    r"(?:could|can) (?:you|someone) (?:please )?tell me|please tell me"
     r")\s*[，,。.!！：:\s]*",
     re.IGNORECASE,
 )
