@@ -347,10 +347,11 @@ class Matcher:
         if query.strip() and n:
             query_features = self._features(query)
             known = self._index.known_share(query_features)
-            kinds = self._index.f1(query_features)
+            overlap = self._index.measure(query_features)
+            kinds = overlap.f1()
             for name, scores in zip(("word_f1", "bigram_f1", "sound_f1"), kinds, strict=True):
                 columns[name] = self._best(scores)
-            covered = self._index.coverage(query_features)
+            covered = overlap.coverage()
             columns["word_coverage"] = self._best(covered[0])
             columns["bigram_coverage"] = self._best(covered[1])
             flat = query.replace(" ", "")

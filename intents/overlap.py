@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -60,28 +61,17 @@ class OverlapIndex:
         return known / total if total else 0.0
 
     def f1(self, query: Features) -> list[FloatArray]:
-        """Per kind (words, bigrams, sounds): IDF-weighted F1 of the question and each phrase."""
-        return [
-            2 * overlap / (query_norm + norms) if query_norm else overlap
-            for overlap, query_norm, norms in self._overlaps(query)
-        ]
+        return self.measure(query).f1()
 
     def recall(self, query: Features) -> list[FloatArray]:
-        """Per kind: the share of the question (by IDF) each phrase contains."""
-        return [
-            overlap / query_norm if query_norm else overlap
-            for overlap, query_norm, _ in self._overlaps(query)
-        ]
+        return self.measure(query).recall()
 
     def coverage(self, query: Features) -> list[FloatArray]:
-        """Per kind: the share of each phrase (by IDF) the question contains."""
-        return [
-            np.divide(overlap, norms, out=np.zeros_like(overlap), where=norms > 0)
-            for overlap, _, norms in self._overlaps(query)
-        ]
+        return self.measure(query).coverage()
 
-    def _overlaps(self, query: Features) -> list[tuple[FloatArray, float, FloatArray]]:
-        result = []
+    def measure(self, query: Features) -> Overlap:
+        """The question's overlap with every text, per kind; one pass serves every measure."""
+        kinds = []
         for (postings, idf, norms), pick in zip(self._kinds, self._picks, strict=True):
             overlap = np.zeros(self._n_phrases, dtype=np.float32)
             query_norm = 0.0
@@ -91,8 +81,36 @@ class OverlapIndex:
                 hits = postings.get(feature)
                 if hits is not None:
                     overlap[hits] += value
-            result.append((overlap, query_norm, norms))
-        return result
+            kinds.append((overlap, query_norm, norms))
+        return Overlap(kinds)
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Per kind (words, bigrams, sounds): the IDF mass shared with each text, the question's
+    own mass, and each text's."""
+
+    kinds: list[tuple[FloatArray, float, FloatArray]]
+
+    def f1(self) -> list[FloatArray]:
+        """IDF-weighted F1 of the question and each text."""
+        return [
+            2 * overlap / (query_norm + norms) if query_norm else overlap
+            for overlap, query_norm, norms in self.kinds
+        ]
+
+    def recall(self) -> list[FloatArray]:
+        """The share of the question (by IDF) each text contains."""
+        return [
+            overlap / query_norm if query_norm else overlap for overlap, query_norm, _ in self.kinds
+        ]
+
+    def coverage(self) -> list[FloatArray]:
+        """The share of each text (by IDF) the question contains."""
+        return [
+            np.divide(overlap, norms, out=np.zeros_like(overlap), where=norms > 0)
+            for overlap, _, norms in self.kinds
+        ]
 
 
 def _words(features: Features) -> frozenset[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -74,33 +74,35 @@ class E5Embedder:
         Each text's vector is cached on disk by its content, so an admin's edit to one entry
         embeds that entry's texts only (the demo KB from nothing takes about 20 s).
         """
-        keys = [_key("query", t) for t in phrases] + [_key("passage", t) for t in passages]
         store = self._load()
-        missing_phrases = [t for t, k in zip(phrases, keys, strict=False) if k not in store]
-        missing_passages = [
-            t for t, k in zip(passages, keys[len(phrases) :], strict=True) if k not in store
+        # KB phrasings are questions too, so they get the "query:" prefix (e5 pairs like with
+        # like); answers are what e5 calls passages.
+        added = [
+            self._embed_missing(store, "query", phrases, self._model.query),
+            self._embed_missing(store, "passage", passages, self._model.passage),
         ]
-        if missing_phrases or missing_passages:
-            with self._lock:
-                # KB phrasings are questions too, so they get the "query:" prefix (e5 pairs like
-                # with like); answers are what e5 calls passages.
-                if missing_phrases:
-                    asked = np.asarray(self._model.query(list(missing_phrases)), np.float32)
-                    for text, row in zip(
-                        missing_phrases, asked.reshape(len(missing_phrases), -1), strict=True
-                    ):
-                        store[_key("query", text)] = row
-                if missing_passages:
-                    told = np.asarray(
-                        self._model.passage([p[:2000] or " " for p in missing_passages]), np.float32
-                    )
-                    for text, row in zip(
-                        missing_passages, told.reshape(len(missing_passages), -1), strict=True
-                    ):
-                        store[_key("passage", text)] = row
+        keys = [_key("query", t) for t in phrases] + [_key("passage", t) for t in passages]
+        if any(added):
             self._save(store, keep=set(keys))
         vectors = np.stack([store[k] for k in keys]) if keys else np.zeros((0, 0), np.float32)
         return vectors[: len(phrases)], vectors[len(phrases) :]
+
+    def _embed_missing(
+        self,
+        store: dict[str, NDArray[np.float32]],
+        kind: str,
+        texts: Sequence[str],
+        encode: Callable[[list[str]], Any],
+    ) -> bool:
+        """Embed the `texts` of `kind` the store lacks into it; whether there were any."""
+        missing = list(dict.fromkeys(t for t in texts if _key(kind, t) not in store))
+        if not missing:
+            return False
+        with self._lock:
+            rows = np.asarray(encode([t[:2000] or " " for t in missing]), np.float32)
+        for text, row in zip(missing, rows.reshape(len(missing), -1), strict=True):
+            store[_key(kind, text)] = row
+        return True
 
     @property
     def _path(self) -> Path | None:
