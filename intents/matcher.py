@@ -36,6 +36,7 @@ from intents.complaints import is_complaint
 from intents.decision import Candidate, Decision, Thresholds
 from intents.features import Features, features, pinyin_of
 from intents.kb import Entry, KnowledgeBase
+from intents.negation import strip_disclaimers
 from intents.normalize import has_cjk, normalize, to_simplified
 from intents.overlap import OverlapIndex
 from intents.preamble import strip_preamble
@@ -85,7 +86,8 @@ class Evidence:
     best: str  # id of the best entry
     features: tuple[float, ...]  # what the confidence is computed from
     confidence: float  # calibrated probability that `best` is the right entry
-    query: str  # the question as matched (normalised, preamble stripped, synonyms applied)
+    query: str  # the question as matched (normalised, preamble and disclaimers stripped,
+    # synonyms applied)
     word_scores: FloatArray | None = None  # lexical score per entry: what the KB's words say
 
 
@@ -335,7 +337,7 @@ class Matcher:
         # would only cost time (a 100,000-character message took over a second).
         text = text[:MAX_QUESTION_CHARS]
         folded = to_simplified(unicodedata.normalize("NFKC", text).lower())
-        stripped = strip_preamble(folded)
+        stripped = strip_disclaimers(strip_preamble(folded))
         cleaned = normalize(stripped)
         query = self._canonical(cleaned)
         if len(self._translator) and _LATIN_TOKEN.search(query):

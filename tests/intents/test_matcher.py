@@ -36,6 +36,9 @@ MATCHER = Matcher(DEMO, THRESHOLDS, "frontdesk", glossary=glossary())
         ("助学金怎么申请", "xsc-grant"),
         ("宿舍网口坏了报修", "nic-network-repair"),
         ("宿舍灯坏了找谁修", "hqc-dorm-repair"),
+        # What the student rules out does not pull the question to it.
+        ("the door lock of my dorm is broken, nothing to do with the internet", "hqc-dorm-repair"),
+        ("how do i pay the electricity bill, not the network fee", "hqc-electricity"),
         ("校園網連不上怎麼辦", "nic-wifi-connect"),
         ("校园往连不上", "nic-wifi-connect"),
         ("vpn连不上", "nic-vpn"),
@@ -98,6 +101,16 @@ def test_a_grievance_that_asks_how_still_gets_the_guide(question: str, entry: st
 def test_complaints_are_never_answered_but_questions_about_reporting_are() -> None:
     assert MATCHER.match("网络报修电话一直没人接，太不负责了").kind == "route"
     assert MATCHER.match("怎么实名举报违纪问题").candidates[0].entry == "xfb-report"
+
+
+@pytest.mark.parametrize(
+    ("question", "disclaimed"),
+    [("电费怎么交", "电费怎么交，不是网费的问题"), ("补考时间", "补考时间，和缓考没关系")],
+)
+def test_a_disclaimer_changes_nothing_but_what_it_rules_out(question: str, disclaimed: str) -> None:
+    plain, ruled_out = MATCHER.match(question), MATCHER.match(disclaimed)
+    assert (ruled_out.kind, ruled_out.entry) == (plain.kind, plain.entry)
+    assert ruled_out.candidates[0].entry == plain.candidates[0].entry
 
 
 def test_candidates_always_three_best_first_scores_in_range() -> None:
