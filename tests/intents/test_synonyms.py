@@ -23,6 +23,11 @@ GROUPS = (
         ("图书馆没这本书", "图书馆没这本书"),  # not 图书馆馆
         ("借图书", "借图书馆"),
         ("scampus cards", "scampus cards"),  # Latin words only whole
+        ("campus card2", "campus card2"),
+        ("campus cards丢了", "校园卡丢了"),  # Chinese right after an English word
+        ("饭卡饭卡", "校园卡校园卡"),
+        ("transcript", "成绩单"),  # at the very end
+        ("", ""),
     ],
 )
 def test_variants_become_the_canonical_word(text: str, expected: str) -> None:
