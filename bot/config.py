@@ -22,7 +22,7 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class MatchingSettings:
-    answer: float = 0.85
+    answer: float = 0.90
     answer_lexical: float = 0.90  # when the embedding model is off or missing
     margin: float = 0.02
     suggest: float = 0.30
