@@ -27,19 +27,24 @@ class Synonyms:
         lengths: dict[str, set[int]] = {}
         for variant in self._table:
             lengths.setdefault(variant[0], set()).add(len(variant))
-        # Per first character, the variant lengths to try, longest first.
+        # Per first character, the variant lengths to try, longest first; the first two
+        # characters of every longer variant spare trying them where none can start (学 begins
+        # many variants, 学生 few).
         self._lengths = {first: sorted(found, reverse=True) for first, found in lengths.items()}
+        self._openings = {variant[:2] for variant in self._table}
 
     def canonical(self, text: str) -> str:
         """`text` with every variant replaced by its canonical word; Latin words only as whole
         words, English plurals included (transcripts -> 成绩单)."""
-        table, by_first = self._table, self._lengths
+        table, by_first, openings = self._table, self._lengths, self._openings
         out: list[str] = []
         start = 0  # text[start:at] is copied as it is
         at, end = 0, len(text)
         while at < end:
             lengths = by_first.get(text[at])
-            found = _match_at(text, at, lengths, table) if lengths else None
+            found = None
+            if lengths and (text[at : at + 2] in openings or text[at] in openings):
+                found = _match_at(text, at, lengths, table)
             if found:
                 variant_length, matched = found
                 out.append(text[start:at])
