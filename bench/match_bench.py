@@ -181,7 +181,7 @@ def main() -> None:
     ]
     latency: dict[str, float] = {}
     for split in (args.devset, args.heldout):
-        split_cases = read_labelled(split)
+        split_cases = cases if split == args.devset else read_labelled(split)
         print()
         print(f"{split.name} ({len(split_cases)} questions)")
         print(

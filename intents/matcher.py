@@ -347,7 +347,7 @@ class Matcher:
         columns: dict[str, FloatArray] = {}
         known = 0.0
         if query.strip() and n:
-            query_features = self._features(query)
+            query_features = self._features_of(query)  # already normalised and canonical
             known = self._index.known_share(query_features)
             overlap = self._index.measure(query_features)
             kinds = overlap.f1()
@@ -406,9 +406,10 @@ class Matcher:
         ]
 
     def _features(self, text: str) -> Features:
-        return features(
-            self._canonical(normalize(text)), self._segmenter.words, _STOP_CHARS, self._sound
-        )
+        return self._features_of(self._canonical(normalize(text)))
+
+    def _features_of(self, canonical: str) -> Features:
+        return features(canonical, self._segmenter.words, _STOP_CHARS, self._sound)
 
     def _compact(self, text: str) -> str:
         return self._canonical(normalize(text)).replace(" ", "")

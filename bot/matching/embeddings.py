@@ -94,13 +94,15 @@ class E5Embedder:
         embeds that entry's texts only (the demo KB from nothing takes about 20 s).
         """
         store = self._load()
+        asked = [_key("query", t) for t in phrases]
+        told = [_key("passage", t) for t in passages]
         # KB phrasings are questions too, so they get the "query:" prefix (e5 pairs like with
         # like); answers are what e5 calls passages.
         added = [
-            self._embed_missing(store, "query", phrases, self._model.query),
-            self._embed_missing(store, "passage", passages, self._model.passage),
+            self._embed_missing(store, asked, phrases, self._model.query),
+            self._embed_missing(store, told, passages, self._model.passage),
         ]
-        keys = [_key("query", t) for t in phrases] + [_key("passage", t) for t in passages]
+        keys = asked + told
         if any(added):
             self._save(store, keep=set(keys))
         vectors = np.stack([store[k] for k in keys]) if keys else np.zeros((0, 0), np.float32)
@@ -109,18 +111,19 @@ class E5Embedder:
     def _embed_missing(
         self,
         store: dict[str, NDArray[np.float32]],
-        kind: str,
+        keys: Sequence[str],
         texts: Sequence[str],
         encode: Callable[[list[str]], Any],
     ) -> bool:
-        """Embed the `texts` of `kind` the store lacks into it; whether there were any."""
-        missing = list(dict.fromkeys(t for t in texts if _key(kind, t) not in store))
+        """Embed the `texts` (cached under `keys`) the store lacks into it; whether there were
+        any."""
+        missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in store}
         if not missing:
             return False
         with self._lock:
-            rows = np.asarray(encode([t[:2000] or " " for t in missing]), np.float32)
-        for text, row in zip(missing, rows.reshape(len(missing), -1), strict=True):
-            store[_key(kind, text)] = row
+            rows = np.asarray(encode([t[:2000] or " " for t in missing.values()]), np.float32)
+        for key, row in zip(missing, rows.reshape(len(missing), -1), strict=True):
+            store[key] = row
         return True
 
     @property

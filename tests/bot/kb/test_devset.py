@@ -6,14 +6,13 @@ both would make the reported numbers a measure of memory, so the splits must not
 
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 
 import pytest
 
 from bot.kb.evaluate import Labelled, read_labelled
 from bot.kb.loader import load_kb
-from intents.normalize import normalize, to_simplified
+from intents.normalize import normalize
 
 ROOT = Path(__file__).parents[3]
 DEVSET = ROOT / "tests" / "data" / "devset"
@@ -27,7 +26,7 @@ def split(name: str) -> list[Labelled]:
 
 def key(question: str) -> str:
     """Questions that differ only in width, script, case or punctuation are the same one."""
-    return normalize(to_simplified(unicodedata.normalize("NFKC", question).lower()))
+    return normalize(question)
 
 
 @pytest.mark.parametrize("name", SPLITS)
