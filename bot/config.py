@@ -25,7 +25,7 @@ class MatchingSettings:
     answer: float = 0.90
     answer_lexical: float = 0.90  # when the embedding model is off or missing
     margin: float = 0.02
-    suggest: float = 0.30
+    suggest: float = 0.20
     max_suggestions: int = 3
     embeddings: bool = True
 

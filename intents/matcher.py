@@ -14,8 +14,9 @@ Every entry gets a row of evidence, each value comparable across KBs:
   no I/O.
 
 A linear ranker fitted on the dev set (`intents/fitted.py`) turns a row into a score; a softmax
-over entries gives each candidate's probability, and a logistic calibration of the winner's
-evidence gives the confidence that decides: answer only with a clear winner (confidence and
+over entries gives each candidate's probability, the same softmax with "none of these" (a
+fitted constant score) says how likely any entry is meant, and a logistic calibration of that
+verdict gives the confidence that decides: answer only with a clear winner (confidence and
 margin from config), offer choices when unsure, route otherwise — and never answer a complaint.
 """
 
@@ -56,6 +57,7 @@ FUZZ_SHARE = 0.20
 UNIT_VOTERS = 5  # candidates whose units vote on where a ticket goes
 ROUTE_EVIDENCE = 0.25  # best lexical score below which no unit's guess is worth a ticket
 MAX_QUESTION_CHARS = 600  # the part of a message that is matched
+EXACT_LEAD = 3.0  # how far an entry whose own phrasing the question is leads the others (logit)
 # The evidence columns `signals` computes per entry (each also as `top_<name>`: 1 for the entry
 # that evidence alone would pick).
 LEXICAL_EVIDENCE = (
@@ -284,10 +286,12 @@ class Matcher:
         if not signals.query.strip():
             flat = np.full(len(self._entries), 1.0 / len(self._entries), dtype=np.float32)
             return Evidence(flat, self._entries[0].id, (), 0.0, signals.query, lexical)
-        logits = self._ranker.scores(self.feature_matrix(signals, self._ranker.names))
+        logits = self.lift_exact(
+            signals, self._ranker.scores(self.feature_matrix(signals, self._ranker.names))
+        )
         probabilities = LinearRanker.probabilities(logits)
         top = int(np.argmax(logits))
-        summary = self.summary(signals, logits)
+        summary = self.summary(signals, logits, self._ranker.none)
         values = tuple(summary[name] for name in self._calibration.names)
         confidence = self._calibration.probability(values)
         return Evidence(
@@ -307,16 +311,36 @@ class Matcher:
         return np.stack(columns, axis=1).astype(np.float32)
 
     @staticmethod
-    def summary(signals: Signals, logits: FloatArray) -> dict[str, float]:
-        """Per-question values the confidence may use, given the ranker's scores."""
+    def lift_exact(signals: Signals, logits: FloatArray) -> FloatArray:
+        """An entry one of whose phrasings *is* the question (as matched) comes first, by a clear
+        lead: the admin wrote that phrasing for it. The ranker, fitted on questions written
+        unlike the KB, has no reason to learn this corner ("在读证明怎么开" lost to the entry
+        whose question merely contains it)."""
+        exact = signals.columns.get("fuzz")
+        if exact is None or not len(logits) or float(exact.max(initial=0.0)) < 1.0:
+            return logits
+        lifted: FloatArray = np.where(
+            exact >= 1.0, np.maximum(logits, float(logits.max()) + EXACT_LEAD), logits
+        ).astype(np.float32)
+        return lifted
+
+    @staticmethod
+    def summary(signals: Signals, logits: FloatArray, none: float) -> dict[str, float]:
+        """Per-question values the confidence may use, given the ranker's scores and its score
+        for "none of these"."""
         order = np.argsort(-logits, kind="stable")
         top = int(order[0])
         runner_up = int(order[1]) if len(order) > 1 else top
         probabilities = LinearRanker.probabilities(logits)
+        both = LinearRanker.probabilities(np.append(logits, np.float32(none)))
         values = {
             "p_best": float(probabilities[top]),
             "p_margin": float(probabilities[top] - probabilities[runner_up]),
             "logit_gap": float(logits[top] - logits[runner_up]),
+            # The same with "none of these" in the running: the best must beat it too.
+            "q_best": float(both[top]),
+            "q_margin": float(both[top] - max(both[runner_up], both[-1])),
+            "over_none": float(logits[top] - none),
             "known": signals.known,
             "cjk": signals.cjk,
             "length": signals.length,

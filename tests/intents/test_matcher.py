@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.kb.loader import load_kb
@@ -170,3 +171,44 @@ def test_english_plurals_meet_the_glossary() -> None:
 def test_a_canonical_word_is_not_rewritten_from_inside() -> None:
     # 图书 -> 图书馆 must not turn 图书馆 into 图书馆馆.
     assert MATCHER.signals("图书馆没这本书能帮忙借吗").query.startswith("图书馆没")
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        # Each is one of the entry's own phrasings, and also inside another entry's question.
+        ("在读证明怎么开", "jwc-enrollment-cert"),
+        ("饭卡丢了", "card-loss-report"),
+    ],
+)
+def test_a_question_that_is_an_entrys_own_phrasing_gets_that_entry(
+    question: str, entry: str
+) -> None:
+    decision = MATCHER.match(question)
+    assert decision.kind == "answer", decision
+    assert decision.entry == entry
+
+
+def test_an_exact_phrasing_leads_only_when_it_is_exact() -> None:
+    exact = MATCHER.signals("在读证明怎么开")
+    near = MATCHER.signals("在读证明怎么开？急用")
+    logits = np.zeros(len(DEMO.entries), dtype=np.float32)
+    lifted = Matcher.lift_exact(exact, logits)
+    best = [e.id for e in DEMO.entries][int(np.argmax(lifted))]
+    assert best == "jwc-enrollment-cert"
+    assert float(np.sort(lifted)[-1] - np.sort(lifted)[-2]) >= 1.0
+    assert np.array_equal(Matcher.lift_exact(near, logits), logits)
+
+
+def test_none_of_these_takes_probability_from_a_weak_best() -> None:
+    # The same winner, the same lead over the runner-up: only how high it scores against
+    # "none of these" differs, and with it the chance that the winner is meant at all.
+    signals = MATCHER.signals("校园卡丢了")
+    logits = np.full(len(DEMO.entries), -10.0, dtype=np.float32)
+    logits[0], logits[1] = 2.0, 0.0
+    strong = Matcher.summary(signals, logits, none=-3.0)
+    weak = Matcher.summary(signals, logits, none=4.0)
+    assert strong["p_best"] == weak["p_best"]
+    assert strong["q_best"] > 0.5 > weak["q_best"]
+    assert weak["q_margin"] < 0 < strong["q_margin"]
+    assert strong["over_none"] == pytest.approx(5.0)

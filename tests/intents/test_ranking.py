@@ -13,7 +13,7 @@ from intents.ranking import Calibration, LinearRanker
 
 def test_ranker_standardises_then_weighs() -> None:
     ranker = LinearRanker(
-        names=("a", "b"), means=(1.0, 0.0), scales=(2.0, 0.5), weights=(1.0, -1.0)
+        names=("a", "b"), means=(1.0, 0.0), scales=(2.0, 0.5), weights=(1.0, -1.0), none=0.0
     )
     rows = np.array([[3.0, 0.5], [1.0, 0.0]], dtype=np.float32)
     # Each score is sum(weight * (value - mean) / scale) over the features.
@@ -38,7 +38,7 @@ def test_calibration_is_a_logistic_of_standardised_features() -> None:
 
 def test_mismatched_lengths_are_refused() -> None:
     with pytest.raises(ValueError, match="differ in length"):
-        LinearRanker(names=("a",), means=(0.0, 1.0), scales=(1.0,), weights=(1.0,))
+        LinearRanker(names=("a",), means=(0.0, 1.0), scales=(1.0,), weights=(1.0,), none=0.0)
     with pytest.raises(ValueError, match="differ in length"):
         Calibration(names=("a", "b"), means=(0.0,), scales=(1.0,), weights=(1.0,), bias=0.0)
 
