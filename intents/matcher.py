@@ -7,6 +7,8 @@ Every entry gets a row of evidence, each value comparable across KBs:
   segmentation slips, pinyin for homophone typos — and rapidfuzz similarity of the whole
   question. Question words the KB never uses count against the match: that is what keeps
   out-of-scope questions from being answered.
+- Whether the question names an audience the entry serves, or one it is not for ("我是研一新生"
+  and the graduate course-selection guide; `intents/audience.py`).
 - How much of the question the entry covers anywhere: its phrasings and keywords together, and
   its answer text (a student often asks with the answer's words: "开学前多久能退宿舍").
 - optionally, cosine similarities of multilingual sentence embeddings (English, paraphrases) to
@@ -33,6 +35,7 @@ from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 
 from intents import fitted
+from intents.audience import audiences
 from intents.complaints import is_complaint
 from intents.decision import Candidate, Decision, Thresholds
 from intents.features import Features, features, pinyin_of
@@ -61,6 +64,8 @@ EXACT_LEAD = 3.0  # how far an entry whose own phrasing the question is leads th
 # The evidence columns `signals` computes per entry (each also as `top_<name>`: 1 for the entry
 # that evidence alone would pick).
 LEXICAL_EVIDENCE = (
+    "audience_match",
+    "audience_clash",
     "word_f1",
     "bigram_f1",
     "sound_f1",
@@ -170,6 +175,14 @@ class Matcher:
             entry.id: normalize(" ".join((*entry.phrasings, *entry.keywords)))
             for entry in kb.entries
         }
+        # Who each entry is for, by its own phrasings (its answer names other audiences too:
+        # "研究生请见研究生院").
+        served = [audiences(normalize(" ".join(entry.phrasings))) for entry in kb.entries]
+        self._served = {
+            name: np.array([name in these for these in served], dtype=bool)
+            for name in ("graduate", "undergraduate", "international")
+        }
+        self._serves_someone = np.array([bool(these) for these in served], dtype=bool)
         self._embedding = embedding
         if embedding is not None:
             if len(embedding.phrase_vectors) != len(texts):
@@ -391,6 +404,8 @@ class Matcher:
             columns["answer_word_recall"], columns["answer_bigram_recall"] = answers[0], answers[1]
         else:
             columns.update(dict.fromkeys(LEXICAL_EVIDENCE, zeros))
+        # The whole message: who is asking is often said in the greeting ("我是研一新生").
+        columns["audience_match"], columns["audience_clash"] = self._audience(folded)
         if self._embedding is not None:
             vector = np.asarray(
                 self._embedding.encode_query(stripped) if cleaned else np.zeros(1), np.float32
@@ -417,6 +432,16 @@ class Matcher:
             float(has_cjk(text)),
             min(len(query), 60) / 60,
         )
+
+    def _audience(self, folded: str) -> tuple[FloatArray, FloatArray]:
+        """Per entry: 1 where it serves an audience the question names; 1 where it serves only
+        others."""
+        named = audiences(normalize(folded))
+        match = np.zeros(len(self._entries), dtype=bool)
+        for name in named:
+            match |= self._served[name]
+        clash = self._serves_someone & ~match if named else np.zeros_like(match)
+        return match.astype(np.float32), clash.astype(np.float32)
 
     def _best(self, per_phrase: NDArray[np.floating]) -> FloatArray:
         best: FloatArray = np.maximum.reduceat(per_phrase, self._starts).astype(np.float32)

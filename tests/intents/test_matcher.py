@@ -212,3 +212,19 @@ def test_none_of_these_takes_probability_from_a_weak_best() -> None:
     assert strong["q_best"] > 0.5 > weak["q_best"]
     assert weak["q_margin"] < 0 < strong["q_margin"]
     assert strong["over_none"] == pytest.approx(5.0)
+
+
+def test_the_audience_evidence_names_the_entries_for_who_is_asking() -> None:
+    ids = [entry.id for entry in DEMO.entries]
+
+    def marked(column: str, question: str) -> set[str]:
+        values = MATCHER.signals(question).columns[column]
+        return {ids[i] for i in np.flatnonzero(values)}
+
+    # Said in the greeting, which is stripped before the words are matched: still counted.
+    question = "老师好，我是研一新生，想问一下选课系统什么时候开放"
+    assert "yjsy-course-selection" in marked("audience_match", question)
+    assert "jwc-course-selection" in marked("audience_clash", question)  # 本科生选课…
+    assert "jwc-enrollment-cert" not in marked("audience_clash", question)  # for anyone
+    assert not marked("audience_match", "选课系统什么时候开放")
+    assert not marked("audience_clash", "选课系统什么时候开放")
