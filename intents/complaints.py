@@ -34,6 +34,12 @@ _ASKING = re.compile(
 )
 
 
+def asks(text: str) -> bool:
+    """Normalised `text` asks something (怎么, 能不能, 吗, how, where…): most questions for a guide
+    do, most complaints do not."""
+    return _ASKING.search(text) is not None
+
+
 @dataclass(frozen=True)
 class Cue:
     """What made a message sound like a complaint, and whether it also asks something."""
@@ -44,7 +50,7 @@ class Cue:
 
 def complaint_cue(text: str) -> Cue | None:
     """The complaint cue in normalised `text` (or a grievance that asks nothing), if any."""
-    asking = _ASKING.search(text) is not None
+    asking = asks(text)
     found = _COMPLAINT.search(text)
     if found is None and not asking:
         found = _GRIEVANCE.search(text)

@@ -36,7 +36,7 @@ from rapidfuzz import fuzz, process
 
 from intents import fitted
 from intents.audience import audiences
-from intents.complaints import is_complaint
+from intents.complaints import asks, is_complaint
 from intents.decision import Candidate, Decision, Thresholds
 from intents.features import Features, features, pinyin_of
 from intents.kb import Entry, KnowledgeBase
@@ -107,6 +107,11 @@ class Signals:
     known: float  # share of the question's words (by IDF) the KB uses at all
     cjk: float  # 1.0 when the question has Chinese characters
     length: float  # question length / 60, capped at 1
+    asking: float = 0.0  # 1.0 when the question asks something (intents.complaints.asks)
+
+    def cues(self) -> dict[str, float]:
+        """Per-question cues the ranker's "none of these" may weigh."""
+        return {"asking": self.asking}
 
 
 @dataclass(frozen=True)
@@ -304,7 +309,7 @@ class Matcher:
         )
         probabilities = LinearRanker.probabilities(logits)
         top = int(np.argmax(logits))
-        summary = self.summary(signals, logits, self._ranker.none)
+        summary = self.summary(signals, logits, self._ranker.none_score(signals.cues()))
         values = tuple(summary[name] for name in self._calibration.names)
         confidence = self._calibration.probability(values)
         return Evidence(
@@ -431,6 +436,7 @@ class Matcher:
             known,
             float(has_cjk(text)),
             min(len(query), 60) / 60,
+            float(asks(query)),
         )
 
     def _audience(self, folded: str) -> tuple[FloatArray, FloatArray]:

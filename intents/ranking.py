@@ -8,7 +8,7 @@ the held-out split) and written to `intents/fitted.py`; the features they weigh 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,13 +33,19 @@ class LinearRanker:
     means: tuple[float, ...]
     scales: tuple[float, ...]
     weights: tuple[float, ...]
-    none: float  # the score of "none of these entries"
+    none: float  # the score of "none of these entries" for a question with no cue below
+    # Per-question cues that move "none of these" (a message that asks nothing is less likely
+    # to be after a guide), by name, and their weights.
+    none_cues: tuple[str, ...] = ()
+    none_weights: tuple[float, ...] = ()
     _w: FloatArray = field(init=False, repr=False, compare=False)
     _b: float = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not len(self.names) == len(self.means) == len(self.scales) == len(self.weights):
             raise ValueError("ranker: names, means, scales and weights differ in length")
+        if len(self.none_cues) != len(self.none_weights):
+            raise ValueError("ranker: none_cues and none_weights differ in length")
         weights = np.array(self.weights, dtype=np.float64) / np.array(self.scales)
         # The means only shift every entry's score alike; folded into one constant.
         object.__setattr__(self, "_w", weights.astype(np.float32))
@@ -49,6 +55,13 @@ class LinearRanker:
         """Score per row of `features` (entries x len(names))."""
         result: FloatArray = (features @ self._w + self._b).astype(np.float32)
         return result
+
+    def none_score(self, cues: Mapping[str, float]) -> float:
+        """The score of "none of these" for a question with these cue values."""
+        return self.none + sum(
+            weight * cues[name]
+            for name, weight in zip(self.none_cues, self.none_weights, strict=True)
+        )
 
     @staticmethod
     def probabilities(scores: FloatArray) -> FloatArray:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from intents.complaints import complaint_cue, is_complaint
+from intents.complaints import asks, complaint_cue, is_complaint
 from intents.normalize import normalize
 
 
@@ -45,3 +45,20 @@ def test_a_complaint_that_names_the_guide_word_without_asking_is_still_one() -> 
     assert cue is not None
     assert cue.words == "投诉"
     assert not cue.asking
+
+
+@pytest.mark.parametrize(
+    ("message", "asking"),
+    [
+        ("校园卡丢了怎么补办", True),
+        ("宿舍能不能养猫", True),
+        ("图书馆周末开门吗", True),
+        ("Where is the one-stop service hall?", True),
+        ("how can i reset my password", True),
+        ("食堂的菜越来越难吃了", False),
+        ("宿管阿姨说话也太冲了吧", False),
+        ("The canteen food is terrible.", False),
+    ],
+)
+def test_whether_a_message_asks_something(message: str, asking: bool) -> None:
+    assert asks(normalize(message)) is asking

@@ -52,3 +52,21 @@ def test_the_shipped_weights_are_finite_and_scales_positive(
 ) -> None:
     assert all(math.isfinite(v) for v in (*model.means, *model.weights))
     assert all(s > 0 for s in model.scales)
+
+
+def test_none_of_these_moves_with_its_cues() -> None:
+    ranker = LinearRanker(
+        names=("a",),
+        means=(0.0,),
+        scales=(1.0,),
+        weights=(1.0,),
+        none=2.0,
+        none_cues=("asking",),
+        none_weights=(-1.5,),
+    )
+    assert ranker.none_score({"asking": 0.0}) == 2.0
+    assert ranker.none_score({"asking": 1.0}) == 0.5
+    with pytest.raises(ValueError, match="differ in length"):
+        LinearRanker(
+            names=("a",), means=(0.0,), scales=(1.0,), weights=(1.0,), none=0.0, none_cues=("x",)
+        )
