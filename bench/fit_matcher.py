@@ -3,10 +3,12 @@
     python bench/fit_matcher.py [--devset tests/data/devset/dev.jsonl] [--write]
 
 For both modes (full: with embeddings; lexical-only) it computes every dev question's evidence,
-fits a linear ranker with a softmax over the KB's entries (the right entry should win), then a
-logistic confidence that the ranker's winner is right (out-of-scope questions never are), and
-prints 5-fold cross-validated quality and answer rates over a range of thresholds — the numbers
-`[matching]` in config.toml is chosen from. With --write it rewrites intents/fitted.py.
+fits a linear ranker with a softmax over the KB's entries and "none of these" (the right entry
+should win; none, for out-of-scope questions and complaints), then a logistic confidence that
+the ranker's winner is right (out-of-scope questions never are), and prints 5-fold
+cross-validated quality and answer rates over a range of thresholds and choice cut-offs — the
+numbers `[matching]` in config.toml is chosen from — and a leave-one-kind-out run. With --write
+it rewrites intents/fitted.py.
 Never run it on the held-out split.
 """
 

@@ -17,7 +17,8 @@ Every entry gets a row of evidence, each value comparable across KBs:
 
 A linear ranker fitted on the dev set (`intents/fitted.py`) turns a row into a score; a softmax
 over entries gives each candidate's probability, the same softmax with "none of these" (a
-fitted constant score) says how likely any entry is meant, and a logistic calibration of that
+fitted score, lower when the message asks something) says how likely any entry is meant, and a
+logistic calibration of that
 verdict gives the confidence that decides: answer only with a clear winner (confidence and
 margin from config), offer choices when unsure, route otherwise — and never answer a complaint.
 """

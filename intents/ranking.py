@@ -22,9 +22,11 @@ class LinearRanker:
     """Standardise each entry's features and weigh them: one score per entry (a logit).
 
     Trained with a softmax over a question's entries and one more option, "none of these", whose
-    score is the constant `none` — out-of-scope questions and complaints were taught to pick it.
+    score is `none` moved by the question's cues (`none_score`) — out-of-scope questions and
+    complaints were taught to pick it.
     So `probabilities` of the scores estimate how likely each entry is the one asked about given
-    that one of them is, and those of the scores with `none` appended how likely it is at all. A
+    that one of them is, and those of the scores with none's score appended how likely it is at
+    all. A
     score then means much the same for a question in any style: a confidence fitted on the dev
     split's styles alone, without it, was far shyer on a style it had not seen.
     """
