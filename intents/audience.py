@@ -55,6 +55,7 @@ _AUDIENCES: dict[str, tuple[str, ...]] = {
     ),
 }
 _PATTERNS = {name: re.compile("|".join(words)) for name, words in _AUDIENCES.items()}
+AUDIENCES = tuple(_AUDIENCES)  # every audience `audiences` may name
 
 
 def audiences(normalized: str) -> frozenset[str]:

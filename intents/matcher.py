@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +36,7 @@ from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 
 from intents import fitted
-from intents.audience import audiences
+from intents.audience import AUDIENCES, audiences
 from intents.complaints import asks, is_complaint
 from intents.decision import Candidate, Decision, Thresholds
 from intents.features import Features, features, pinyin_of
@@ -185,8 +185,7 @@ class Matcher:
         # "研究生请见研究生院").
         served = [audiences(normalize(" ".join(entry.phrasings))) for entry in kb.entries]
         self._served = {
-            name: np.array([name in these for these in served], dtype=bool)
-            for name in ("graduate", "undergraduate", "international")
+            name: np.array([name in these for these in served], dtype=bool) for name in AUDIENCES
         }
         self._serves_someone = np.array([bool(these) for these in served], dtype=bool)
         self._embedding = embedding
@@ -310,7 +309,9 @@ class Matcher:
         )
         probabilities = LinearRanker.probabilities(logits)
         top = int(np.argmax(logits))
-        summary = self.summary(signals, logits, self._ranker.none_score(signals.cues()))
+        summary = self.summary(
+            signals, logits, self._ranker.none_score(signals.cues()), self._calibration.names
+        )
         values = tuple(summary[name] for name in self._calibration.names)
         confidence = self._calibration.probability(values)
         return Evidence(
@@ -344,9 +345,13 @@ class Matcher:
         return lifted
 
     @staticmethod
-    def summary(signals: Signals, logits: FloatArray, none: float) -> dict[str, float]:
+    def summary(
+        signals: Signals, logits: FloatArray, none: float, wanted: Collection[str] | None = None
+    ) -> dict[str, float]:
         """Per-question values the confidence may use, given the ranker's scores and its score
-        for "none of these"."""
+        for "none of these". The per-evidence values (each column at the winner, its lead, and
+        `agree`) only when `wanted` names them (or is None): the shipped confidence reads four
+        verdict values, and a lead per column cost more than the rest of the summary."""
         order = np.argsort(-logits, kind="stable")
         top = int(order[0])
         runner_up = int(order[1]) if len(order) > 1 else top
@@ -367,11 +372,20 @@ class Matcher:
         for name, column in signals.columns.items():
             if name.startswith("top_"):
                 continue
-            values[name] = float(column[top])
-            values[f"{name}_gap"] = float(column[top] - np.max(np.delete(column, top), initial=0))
-        values["agree"] = float(
-            sum(column[top] for name, column in signals.columns.items() if name.startswith("top_"))
-        )
+            if wanted is None or name in wanted:
+                values[name] = float(column[top])
+            if wanted is None or f"{name}_gap" in wanted:
+                values[f"{name}_gap"] = float(
+                    column[top] - np.max(np.delete(column, top), initial=0)
+                )
+        if wanted is None or "agree" in wanted:
+            values["agree"] = float(
+                sum(
+                    column[top]
+                    for name, column in signals.columns.items()
+                    if name.startswith("top_")
+                )
+            )
         return values
 
     def signals(self, text: str) -> Signals:
