@@ -58,9 +58,22 @@ LEXICAL_COLUMNS = (
     "top_lexical",
     "top_word_recall",
 )
-SEMANTIC_COLUMNS = (*SEMANTIC_EVIDENCE, "top_cos_best", "top_cos_mean", "top_cos_answer")
+SEMANTIC_COLUMNS = (
+    *SEMANTIC_EVIDENCE,
+    "top_cos_best",
+    "top_cos_mean",
+    "top_cos_answer",
+    "top_cos_gloss",
+)
 # Non-Chinese questions lean on meaning; the ranker may weigh these differently for them.
-LATIN_COLUMNS = ("word_f1", "bigram_f1", "lexical", "cos_best", "cos_answer")
+LATIN_COLUMNS = (
+    "word_f1",
+    "bigram_f1",
+    "lexical",
+    "cos_best",
+    "cos_answer",
+    "cos_gloss",
+)
 # How much an out-of-scope question or complaint counts, next to an in-scope one, when the
 # ranker learns to pick "none of these" for it: there are about a sixth as many.
 NONE_WEIGHT = 3.0
@@ -168,6 +181,7 @@ def orphans(mode: Mode, cases: list[Labelled]) -> list[Orphan]:
                 embedding.encode_query,
                 embedding.phrase_vectors[rows],
                 embedding.passage_vectors[kept],
+                None if embedding.gloss_vectors is None else embedding.gloss_vectors[rows],
             )
         matcher = Matcher(
             smaller,
@@ -352,12 +366,12 @@ def report_suggest(fitted: Fitted, tau: float) -> None:
         )
 
 
-def report_by_kind(fitted: Fitted, tau: float) -> None:
-    """Leave-one-kind-out rates at the chosen threshold, overall and per kind."""
+def report_by_kind(fitted: Fitted, tau: float, how: str) -> None:
+    """Rates at the chosen threshold, overall and per kind."""
     y, inside, confidence = fitted.y, fitted.inside, fitted.confidence
     direct, wrong, outside = rates(y, inside, confidence, tau)
     print(
-        f"  each kind judged by models fitted without it, answer >= {tau:.2f}: top-1 "
+        f"  {how}, answer >= {tau:.2f}: top-1 "
         f"{y[inside].mean():.1%}  direct right {direct:.1%}  wrong {wrong:.1%}"
         f"  out-of-scope answered {outside:.1%}"
     )
@@ -400,8 +414,9 @@ def report(name: str, fitted: Fitted) -> None:
                 f"{outside:.1%})"
             )
             report_suggest(fitted, tau)
+            report_by_kind(fitted, tau, "per kind")
             if fitted.by_kind is not None:
-                report_by_kind(fitted.by_kind, tau)
+                report_by_kind(fitted.by_kind, tau, "each kind judged by models fitted without it")
             break
 
 
@@ -435,6 +450,9 @@ def main() -> None:
     parser.add_argument("--l2", type=float, default=0.003)
     parser.add_argument("--margin", type=float, default=None)
     parser.add_argument("--write", action="store_true")
+    parser.add_argument(
+        "--mode", choices=("full", "lexical"), help="fit and report one mode only (no --write)"
+    )
     args = parser.parse_args()
     if "heldout" in args.devset.name:
         sys.exit("refusing to fit on the held-out split")
@@ -461,6 +479,10 @@ def main() -> None:
             CONFIDENCE,
         ),
     ]
+    if args.mode:
+        if args.write:
+            sys.exit("--write rewrites both modes: leave out --mode")
+        modes = [mode for mode in modes if mode.name == args.mode.upper()]
     source = HEADER
     for mode in modes:
         fitted = fit_mode(mode, cases, args.l2, margin)

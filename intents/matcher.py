@@ -40,6 +40,7 @@ from intents.audience import AUDIENCES, audiences
 from intents.complaints import asks, is_complaint
 from intents.decision import Candidate, Decision, Thresholds
 from intents.features import Features, features, pinyin_of
+from intents.gloss import campus_english, render_english
 from intents.kb import Entry, KnowledgeBase
 from intents.negation import strip_disclaimers
 from intents.normalize import has_cjk, normalize, to_simplified
@@ -79,7 +80,7 @@ LEXICAL_EVIDENCE = (
     "answer_word_recall",
     "answer_bigram_recall",
 )
-SEMANTIC_EVIDENCE = ("cos_best", "cos_mean", "cos_answer")
+SEMANTIC_EVIDENCE = ("cos_best", "cos_mean", "cos_answer", "cos_gloss")
 LATIN = "latin*"  # a feature name prefix: the feature, only for questions without Chinese
 
 _LATIN_TOKEN = re.compile(r"[a-z]{2,}")
@@ -120,12 +121,15 @@ class Embedding:
     """Sentence embeddings for matching: the query encoder and the KB's vectors, L2-normalised.
 
     `phrase_vectors[i]` embeds `Matcher.phrase_texts(kb)[i]` as a query; `passage_vectors`, when
-    given, embeds `Matcher.passage_texts(kb)` (each entry's answer) as passages.
+    given, embeds `Matcher.passage_texts(kb)` (each entry's answer) as passages, and
+    `gloss_vectors` `Matcher.gloss_texts(kb, glosses)` (the phrasings read in English) as
+    queries.
     """
 
     encode_query: Callable[[str], Sequence[float] | FloatArray]
     phrase_vectors: FloatArray
     passage_vectors: FloatArray | None = None
+    gloss_vectors: FloatArray | None = None
 
 
 class Matcher:
@@ -195,6 +199,9 @@ class Matcher:
             passages = embedding.passage_vectors
             if passages is not None and len(passages) != len(kb.entries):
                 raise ValueError("passage vectors do not match the KB's entries")
+            renderings = embedding.gloss_vectors
+            if renderings is not None and len(renderings) != len(texts):
+                raise ValueError("gloss vectors do not match the KB's phrasings")
         full = embedding is not None
         self._ranker = ranker or (fitted.FULL_RANKER if full else fitted.LEXICAL_RANKER)
         self._calibration = calibration or (
@@ -226,6 +233,16 @@ class Matcher:
     def passage_texts(kb: KnowledgeBase) -> list[str]:
         """Per entry, its answer: what the entry says."""
         return [entry.answer for entry in kb.entries]
+
+    @staticmethod
+    def gloss_texts(
+        kb: KnowledgeBase, glosses: Mapping[str, str], glossary: Sequence[tuple[str, ...]] = ()
+    ) -> list[str]:
+        """`phrase_texts(kb)` read in English word by word (`intents.gloss`), for embedding:
+        each as matched (synonyms made canonical), with the campus English of the `glossary`
+        and the KB's synonyms where they have one, else the dictionary's `glosses`."""
+        read = _english_reader(kb, glosses, glossary)
+        return [read(text) for text in Matcher.phrase_texts(kb)]
 
     @staticmethod
     def entry_texts(entry: Entry) -> tuple[str, ...]:
@@ -441,6 +458,12 @@ class Matcher:
                     columns["cos_answer"] = (passages @ vector).astype(np.float32)
                 else:  # an embedder without passages: the phrasings stand in
                     columns["cos_answer"] = columns["cos_best"]
+                renderings = self._embedding.gloss_vectors
+                columns["cos_gloss"] = (
+                    self._best(renderings @ vector)
+                    if renderings is not None
+                    else columns["cos_best"]
+                )
             else:
                 columns.update(dict.fromkeys(SEMANTIC_EVIDENCE, zeros))
         for name in list(columns):
@@ -495,6 +518,15 @@ def _is_top(column: FloatArray) -> FloatArray:
     if peak <= 0.0:
         return np.zeros_like(column)
     return (column >= peak).astype(np.float32)
+
+
+def _english_reader(
+    kb: KnowledgeBase, glosses: Mapping[str, str], glossary: Sequence[tuple[str, ...]]
+) -> Callable[[str], str]:
+    """Reads a KB text in English as the matcher sees it (normalised, synonyms canonical)."""
+    groups = (*glossary, *kb.synonyms)
+    synonyms, preferred = Synonyms(groups), campus_english(groups)
+    return lambda text: render_english(synonyms.canonical(normalize(text)), glosses, preferred)
 
 
 def _vocabulary(kb: KnowledgeBase, groups: Sequence[tuple[str, ...]]) -> set[str]:

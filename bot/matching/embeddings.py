@@ -93,7 +93,8 @@ class E5Embedder:
         """Vectors of the KB's `phrases` (as queries) and `passages` (answers, as passages).
 
         Each text's vector is cached on disk by its content, so an admin's edit to one entry
-        embeds that entry's texts only (the demo KB from nothing takes about 20 s).
+        embeds that entry's texts only (the demo KB from nothing takes about 50 s here, on one
+        thread: its answers are long).
         """
         store = self._load()
         asked = [_key("query", t) for t in phrases]

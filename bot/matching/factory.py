@@ -54,10 +54,14 @@ def build_matcher(kb: KnowledgeBase, settings: Settings, cache_dir: Path | None)
         model = load_model()
         if model is not None:
             embedder = E5Embedder(model, cache_dir)
-            phrases, passages = embedder.kb_vectors(
-                Matcher.phrase_texts(kb), Matcher.passage_texts(kb)
+            phrase_texts = Matcher.phrase_texts(kb)
+            # The phrasings read in English are embedded as phrasings too (intents.gloss).
+            english = Matcher.gloss_texts(kb, glosses(), glossary())
+            vectors, passages = embedder.kb_vectors(
+                [*phrase_texts, *english], Matcher.passage_texts(kb)
             )
-            embedding = Embedding(embedder.encode_query, phrases, passages)
+            phrases, renderings = vectors[: len(phrase_texts)], vectors[len(phrase_texts) :]
+            embedding = Embedding(embedder.encode_query, phrases, passages, renderings)
     # Each mode has its own confidence model, so each has the threshold fitted for it.
     thresholds = Thresholds(
         answer=matching.answer if embedding is not None else matching.answer_lexical,

@@ -13,8 +13,10 @@ import pytest
 from bot.config import settings_from_mapping
 from bot.kb.loader import load_kb
 from bot.matching import embeddings
-from bot.matching.factory import build_matcher
-from intents.matcher import Matcher
+from bot.matching.cedict import glosses
+from bot.matching.factory import build_matcher, glossary
+from intents.kb import KnowledgeBase
+from intents.matcher import Embedding, Matcher
 
 MINIMAL = Path(__file__).parents[2] / "data" / "kb" / "minimal"
 
@@ -25,15 +27,20 @@ def cached_rows(folder: Path) -> int:
         return len(data["keys"])
 
 
+def embedded_texts(kb: KnowledgeBase) -> int:
+    """Every phrasing and its English reading (as queries) and every answer (as a passage),
+    each distinct text once."""
+    queries = {*Matcher.phrase_texts(kb), *Matcher.gloss_texts(kb, glosses(), glossary())}
+    return len(queries) + len(set(Matcher.passage_texts(kb)))
+
+
 def test_embeddings_are_used_and_cached_on_disk(tmp_path: Path) -> None:
     kb = load_kb(MINIMAL)
     settings = settings_from_mapping({}, {}, kb_dir=MINIMAL)
     matcher = build_matcher(kb, settings, tmp_path)
     assert matcher.uses_embeddings
     (cached,) = tmp_path.glob("kb-vectors-*.npz")
-    # Every phrasing (as a query) and every answer (as a passage), once.
-    texts = len(Matcher.phrase_texts(kb)) + len(Matcher.passage_texts(kb))
-    assert cached_rows(tmp_path) == texts
+    assert cached_rows(tmp_path) == embedded_texts(kb)
     before = cached.stat().st_mtime_ns
     again = build_matcher(kb, settings, tmp_path)  # same KB: read from the cache
     assert cached.stat().st_mtime_ns == before
@@ -50,8 +57,34 @@ def test_an_edited_entry_embeds_only_its_new_text(tmp_path: Path) -> None:
     edited = replace(kb.entries[0], similar=(*kb.entries[0].similar, "寝室网络断了"))
     changed = type(kb)(kb.units, (edited, *kb.entries[1:]), kb.synonyms)
     matcher = build_matcher(changed, settings, tmp_path)
-    assert cached_rows(tmp_path) == before + 1
+    assert cached_rows(tmp_path) == before + 2  # the phrasing and its English reading
     assert matcher.uses_embeddings
+
+
+def test_english_questions_meet_the_phrasings_read_in_english(tmp_path: Path) -> None:
+    kb = load_kb(MINIMAL)
+    matcher = build_matcher(kb, settings_from_mapping({}, {}, kb_dir=MINIMAL), tmp_path)
+    embedding = matcher.embedding
+    assert embedding is not None
+    assert embedding.gloss_vectors is not None
+    assert len(embedding.gloss_vectors) == len(Matcher.phrase_texts(kb))
+    signals = matcher.signals("how do I apply for a deferred exam")
+    deferred = [e.id for e in kb.entries].index("jwc-deferred-exam")
+    assert int(np.argmax(signals.columns["cos_gloss"])) == deferred
+    # An English question is nearer the English readings than the Chinese phrasings.
+    assert signals.columns["cos_gloss"][deferred] > signals.columns["cos_best"][deferred]
+    wrong = replace(embedding, gloss_vectors=embedding.gloss_vectors[1:])
+    with pytest.raises(ValueError, match="gloss vectors"):
+        Matcher(kb, matcher.thresholds, "frontdesk", wrong)
+
+
+def test_without_english_readings_the_phrasings_stand_in(tmp_path: Path) -> None:
+    kb = load_kb(MINIMAL)
+    matcher = build_matcher(kb, settings_from_mapping({}, {}, kb_dir=MINIMAL), tmp_path)
+    assert matcher.embedding is not None
+    bare = Embedding(matcher.embedding.encode_query, matcher.embedding.phrase_vectors)
+    signals = Matcher(kb, matcher.thresholds, "frontdesk", bare).signals("缓考怎么申请")
+    assert np.array_equal(signals.columns["cos_gloss"], signals.columns["cos_best"])
 
 
 def test_an_unreadable_cache_is_rebuilt(tmp_path: Path) -> None:
@@ -62,7 +95,7 @@ def test_an_unreadable_cache_is_rebuilt(tmp_path: Path) -> None:
     cached.write_bytes(b"not a numpy file")
     matcher = build_matcher(kb, settings, tmp_path)
     assert matcher.match("缓考怎么申请").candidates[0].entry == "jwc-deferred-exam"
-    assert cached_rows(tmp_path) == len(Matcher.phrase_texts(kb)) + len(Matcher.passage_texts(kb))
+    assert cached_rows(tmp_path) == embedded_texts(kb)
 
 
 def test_disabled_embeddings_mean_lexical_only(tmp_path: Path) -> None:
