@@ -40,6 +40,7 @@ from intents.audience import AUDIENCES, audiences
 from intents.complaints import asks, is_complaint
 from intents.decision import Candidate, Decision, Thresholds
 from intents.features import Features, features, pinyin_of
+from intents.focus import focus
 from intents.gloss import campus_english, render_english
 from intents.kb import Entry, KnowledgeBase
 from intents.negation import strip_disclaimers
@@ -84,6 +85,9 @@ SEMANTIC_EVIDENCE = ("cos_best", "cos_mean", "cos_answer", "cos_gloss")
 LATIN = "latin*"  # a feature name prefix: the feature, only for questions without Chinese
 
 _LATIN_TOKEN = re.compile(r"[a-z]{2,}")
+# About as much Chinese as the sentence encoder reads of a message (QUERY_TOKENS in
+# bot/matching/embeddings.py); a longer message is cut to its telling clauses first.
+FOCUS_CHARS = 36
 _STOP_CHARS = frozenset("的了吗呢吧啊呀哦嘛么我你您他她它是在有和与及或怎么样什哪请问一下")
 
 
@@ -445,7 +449,8 @@ class Matcher:
         columns["audience_match"], columns["audience_clash"] = self._audience(folded)
         if self._embedding is not None:
             vector = np.asarray(
-                self._embedding.encode_query(stripped) if cleaned else np.zeros(1), np.float32
+                self._embedding.encode_query(self._focus(stripped)) if cleaned else np.zeros(1),
+                np.float32,
             )
             if cleaned:
                 cosines = self._embedding.phrase_vectors @ vector
@@ -476,6 +481,13 @@ class Matcher:
             min(len(query), 60) / 60,
             float(asks(query)),
         )
+
+    def _focus(self, text: str) -> str:
+        """What the encoder reads of a long Chinese message (`intents.focus`): clauses weighed
+        by the IDF of the KB's words in them."""
+        if not has_cjk(text):  # English clauses hold no KB words to weigh; the end is read
+            return text
+        return focus(text, FOCUS_CHARS, lambda c: self._index.known_mass(self._features(c)), asks)
 
     def _audience(self, folded: str) -> tuple[FloatArray, FloatArray]:
         """Per entry: 1 where it serves an audience the question names; 1 where it serves only

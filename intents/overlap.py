@@ -51,6 +51,12 @@ class OverlapIndex:
         """Every word (feature of the first kind) the indexed texts use."""
         return list(self._kinds[0][0])
 
+    def known_mass(self, query: Features) -> float:
+        """The IDF mass of the question's words the KB uses: how much a text says about
+        something the KB covers."""
+        postings, idf, _ = self._kinds[0]
+        return float(sum(idf[word] for word in query.words if word in postings))
+
     def known_share(self, query: Features) -> float:
         """How much of the question's words (by IDF) the KB uses at all; low = out of scope."""
         postings, idf, _ = self._kinds[0]

@@ -35,3 +35,10 @@ def test_words_the_kb_never_uses_count_against_the_question() -> None:
     assert INDEX.known_share(words("补考", "火锅")) < 0.6
     assert INDEX.known_share(words()) == 0.0
     assert set(INDEX.words()) == {"补考", "时间", "缓考", "申请"}
+
+
+def test_known_mass_weighs_only_the_words_the_kb_uses_by_their_idf() -> None:
+    assert INDEX.known_mass(words("火锅", "食堂")) == 0.0
+    assert INDEX.known_mass(words("补考", "火锅")) == INDEX.known_mass(words("补考"))
+    # 补考 is in one text of three, 时间 in two: the rarer word says more.
+    assert INDEX.known_mass(words("补考")) > INDEX.known_mass(words("时间")) > 0.0
