@@ -12,8 +12,9 @@ Every entry gets a row of evidence, each value comparable across KBs:
 - How much of the question the entry covers anywhere: its phrasings and keywords together, and
   its answer text (a student often asks with the answer's words: "开学前多久能退宿舍").
 - optionally, cosine similarities of multilingual sentence embeddings (English, paraphrases) to
-  the entry's phrasings and to its answer, computed by the caller's embedder; this module does
-  no I/O.
+  the entry's phrasings, to its answer and to its phrasings read in English (`intents/gloss.py`),
+  computed by the caller's embedder; this module does no I/O. A long message is cut to its
+  telling clauses for the encoder (`intents/focus.py`).
 
 A linear ranker fitted on the dev set (`intents/fitted.py`) turns a row into a score; a softmax
 over entries gives each candidate's probability, the same softmax with "none of these" (a
@@ -245,8 +246,12 @@ class Matcher:
         """`phrase_texts(kb)` read in English word by word (`intents.gloss`), for embedding:
         each as matched (synonyms made canonical), with the campus English of the `glossary`
         and the KB's synonyms where they have one, else the dictionary's `glosses`."""
-        read = _english_reader(kb, glosses, glossary)
-        return [read(text) for text in Matcher.phrase_texts(kb)]
+        groups = (*glossary, *kb.synonyms)
+        synonyms, preferred = Synonyms(groups), campus_english(groups)
+        return [
+            render_english(synonyms.canonical(normalize(text)), glosses, preferred)
+            for text in Matcher.phrase_texts(kb)
+        ]
 
     @staticmethod
     def entry_texts(entry: Entry) -> tuple[str, ...]:
@@ -530,15 +535,6 @@ def _is_top(column: FloatArray) -> FloatArray:
     if peak <= 0.0:
         return np.zeros_like(column)
     return (column >= peak).astype(np.float32)
-
-
-def _english_reader(
-    kb: KnowledgeBase, glosses: Mapping[str, str], glossary: Sequence[tuple[str, ...]]
-) -> Callable[[str], str]:
-    """Reads a KB text in English as the matcher sees it (normalised, synonyms canonical)."""
-    groups = (*glossary, *kb.synonyms)
-    synonyms, preferred = Synonyms(groups), campus_english(groups)
-    return lambda text: render_english(synonyms.canonical(normalize(text)), glosses, preferred)
 
 
 def _vocabulary(kb: KnowledgeBase, groups: Sequence[tuple[str, ...]]) -> set[str]:
