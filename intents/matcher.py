@@ -70,6 +70,8 @@ EXACT_LEAD = 3.0  # how far an entry whose own phrasing the question is leads th
 LEXICAL_EVIDENCE = (
     "audience_match",
     "audience_clash",
+    "audience_match_topic",
+    "audience_clash_topic",
     "word_f1",
     "bigram_f1",
     "sound_f1",
@@ -452,6 +454,11 @@ class Matcher:
             columns.update(dict.fromkeys(LEXICAL_EVIDENCE, zeros))
         # The whole message: who is asking is often said in the greeting ("我是研一新生").
         columns["audience_match"], columns["audience_clash"] = self._audience(folded)
+        # Who is asking decides between entries on the same topic (the graduate and the
+        # undergraduate course-selection guides), not for entries on other topics.
+        topic = columns["bigram_recall"]
+        columns["audience_match_topic"] = columns["audience_match"] * topic
+        columns["audience_clash_topic"] = columns["audience_clash"] * topic
         if self._embedding is not None:
             vector = np.asarray(
                 self._embedding.encode_query(self._focus(stripped)) if cleaned else np.zeros(1),

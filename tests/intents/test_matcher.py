@@ -228,3 +228,17 @@ def test_the_audience_evidence_names_the_entries_for_who_is_asking() -> None:
     assert "jwc-enrollment-cert" not in marked("audience_clash", question)  # for anyone
     assert not marked("audience_match", "选课系统什么时候开放")
     assert not marked("audience_clash", "选课系统什么时候开放")
+
+
+def test_who_is_asking_weighs_most_for_entries_on_the_topic_asked() -> None:
+    ids = [entry.id for entry in DEMO.entries]
+    columns = MATCHER.signals("我是研一新生，选课系统什么时候开放").columns
+    on_topic = columns["audience_match_topic"][ids.index("yjsy-course-selection")]
+    off_topic = columns["audience_match_topic"][ids.index("yjsy-thesis-review")]
+    assert columns["audience_match"][ids.index("yjsy-thesis-review")] == 1.0  # also for them
+    assert on_topic > off_topic >= 0.0
+    clash = columns["audience_clash_topic"][ids.index("jwc-course-selection")]
+    assert clash > 0.0
+    assert np.array_equal(
+        columns["audience_match_topic"], columns["audience_match"] * columns["bigram_recall"]
+    )
