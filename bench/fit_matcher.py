@@ -64,6 +64,7 @@ SEMANTIC_COLUMNS = (
     "top_cos_mean",
     "top_cos_answer",
     "top_cos_gloss",
+    "top_cos_chunk",
 )
 # Non-Chinese questions lean on meaning; the ranker may weigh these differently for them.
 LATIN_COLUMNS = (
@@ -182,6 +183,11 @@ def orphans(mode: Mode, cases: list[Labelled]) -> list[Orphan]:
                 embedding.phrase_vectors[rows],
                 embedding.passage_vectors[kept],
                 None if embedding.gloss_vectors is None else embedding.gloss_vectors[rows],
+                None
+                if embedding.chunk_vectors is None
+                else embedding.chunk_vectors[
+                    [i for i, (owner, _) in enumerate(Matcher.chunk_texts(kb)) if owner in kept]
+                ],
             )
         matcher = Matcher(
             smaller,

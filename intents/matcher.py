@@ -12,9 +12,9 @@ Every entry gets a row of evidence, each value comparable across KBs:
 - How much of the question the entry covers anywhere: its phrasings and keywords together, and
   its answer text (a student often asks with the answer's words: "开学前多久能退宿舍").
 - optionally, cosine similarities of multilingual sentence embeddings (English, paraphrases) to
-  the entry's phrasings, to its answer and to its phrasings read in English (`intents/gloss.py`),
-  computed by the caller's embedder; this module does no I/O. A long message is cut to its
-  telling clauses for the encoder (`intents/focus.py`).
+  the entry's phrasings, to its answer and its answer's best line, and to its phrasings read in
+  English (`intents/gloss.py`), computed by the caller's embedder; this module does no I/O. A
+  long message is cut to its telling clauses for the encoder (`intents/focus.py`).
 
 A linear ranker fitted on the dev set (`intents/fitted.py`) turns a row into a score; a softmax
 over entries gives each candidate's probability, the same softmax with "none of these" (a
@@ -84,7 +84,7 @@ LEXICAL_EVIDENCE = (
     "answer_word_recall",
     "answer_bigram_recall",
 )
-SEMANTIC_EVIDENCE = ("cos_best", "cos_mean", "cos_answer", "cos_gloss")
+SEMANTIC_EVIDENCE = ("cos_best", "cos_mean", "cos_answer", "cos_gloss", "cos_chunk")
 LATIN = "latin*"  # a feature name prefix: the feature, only for questions without Chinese
 
 _LATIN_TOKEN = re.compile(r"[a-z]{2,}")
@@ -130,13 +130,15 @@ class Embedding:
     `phrase_vectors[i]` embeds `Matcher.phrase_texts(kb)[i]` as a query; `passage_vectors`, when
     given, embeds `Matcher.passage_texts(kb)` (each entry's answer) as passages, and
     `gloss_vectors` `Matcher.gloss_texts(kb, glosses)` (the phrasings read in English) as
-    queries.
+    queries, and `chunk_vectors` the texts of `Matcher.chunk_texts(kb)` (answer lines) as
+    passages.
     """
 
     encode_query: Callable[[str], Sequence[float] | FloatArray]
     phrase_vectors: FloatArray
     passage_vectors: FloatArray | None = None
     gloss_vectors: FloatArray | None = None
+    chunk_vectors: FloatArray | None = None
 
 
 class Matcher:
@@ -200,6 +202,8 @@ class Matcher:
         }
         self._serves_someone = np.array([bool(these) for these in served], dtype=bool)
         self._embedding = embedding
+        # Which entry each answer line belongs to (an entry's best line is a max over these).
+        self._chunk_owner = np.array([i for i, _ in self.chunk_texts(kb)], dtype=np.int32)
         if embedding is not None:
             if len(embedding.phrase_vectors) != len(texts):
                 raise ValueError("embedding vectors do not match the KB's phrasings")
@@ -209,6 +213,9 @@ class Matcher:
             renderings = embedding.gloss_vectors
             if renderings is not None and len(renderings) != len(texts):
                 raise ValueError("gloss vectors do not match the KB's phrasings")
+            lines = embedding.chunk_vectors
+            if lines is not None and len(lines) != len(self._chunk_owner):
+                raise ValueError("chunk vectors do not match the KB's answer lines")
         full = embedding is not None
         self._ranker = ranker or (fitted.FULL_RANKER if full else fitted.LEXICAL_RANKER)
         self._calibration = calibration or (
@@ -240,6 +247,18 @@ class Matcher:
     def passage_texts(kb: KnowledgeBase) -> list[str]:
         """Per entry, its answer: what the entry says."""
         return [entry.answer for entry in kb.entries]
+
+    @staticmethod
+    def chunk_texts(kb: KnowledgeBase) -> list[tuple[int, str]]:
+        """Each entry's answer lines that say something (six characters or more), with the
+        entry's index: a question is often answered by one line ("要交什么材料"), which the
+        whole answer's vector blurs."""
+        return [
+            (number, line.strip())
+            for number, entry in enumerate(kb.entries)
+            for line in entry.answer.splitlines()
+            if len(line.strip()) >= 6
+        ]
 
     @staticmethod
     def gloss_texts(
@@ -475,6 +494,13 @@ class Matcher:
                     columns["cos_answer"] = (passages @ vector).astype(np.float32)
                 else:  # an embedder without passages: the phrasings stand in
                     columns["cos_answer"] = columns["cos_best"]
+                chunks = self._embedding.chunk_vectors
+                if chunks is not None:
+                    best = np.full(n, -1.0, dtype=np.float32)
+                    np.maximum.at(best, self._chunk_owner, chunks @ vector)
+                    columns["cos_chunk"] = np.where(best > -1.0, best, columns["cos_answer"])
+                else:
+                    columns["cos_chunk"] = columns["cos_answer"]
                 renderings = self._embedding.gloss_vectors
                 columns["cos_gloss"] = (
                     self._best(renderings @ vector)

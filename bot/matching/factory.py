@@ -57,11 +57,19 @@ def build_matcher(kb: KnowledgeBase, settings: Settings, cache_dir: Path | None)
             phrase_texts = Matcher.phrase_texts(kb)
             # The phrasings read in English are embedded as phrasings too (intents.gloss).
             english = Matcher.gloss_texts(kb, glosses(), glossary())
+            chunk_texts = [text for _, text in Matcher.chunk_texts(kb)]
+            answers = Matcher.passage_texts(kb)
             vectors, passages = embedder.kb_vectors(
-                [*phrase_texts, *english], Matcher.passage_texts(kb)
+                [*phrase_texts, *english], [*answers, *chunk_texts]
             )
             phrases, renderings = vectors[: len(phrase_texts)], vectors[len(phrase_texts) :]
-            embedding = Embedding(embedder.encode_query, phrases, passages, renderings)
+            embedding = Embedding(
+                embedder.encode_query,
+                phrases,
+                passages[: len(answers)],
+                renderings,
+                passages[len(answers) :],
+            )
     # Each mode has its own confidence model, so each has the threshold fitted for it.
     thresholds = Thresholds(
         answer=matching.answer if embedding is not None else matching.answer_lexical,

@@ -28,10 +28,11 @@ def cached_rows(folder: Path) -> int:
 
 
 def embedded_texts(kb: KnowledgeBase) -> int:
-    """Every phrasing and its English reading (as queries) and every answer (as a passage),
-    each distinct text once."""
+    """Every phrasing and its English reading (as queries), every answer and each of its lines
+    (as passages), each distinct text once."""
     queries = {*Matcher.phrase_texts(kb), *Matcher.gloss_texts(kb, glosses(), glossary())}
-    return len(queries) + len(set(Matcher.passage_texts(kb)))
+    lines = [text for _, text in Matcher.chunk_texts(kb)]
+    return len(queries) + len({*Matcher.passage_texts(kb), *lines})
 
 
 def test_embeddings_are_used_and_cached_on_disk(tmp_path: Path) -> None:
@@ -75,6 +76,35 @@ def test_english_questions_meet_the_phrasings_read_in_english(tmp_path: Path) ->
     assert signals.columns["cos_gloss"][deferred] > signals.columns["cos_best"][deferred]
     wrong = replace(embedding, gloss_vectors=embedding.gloss_vectors[1:])
     with pytest.raises(ValueError, match="gloss vectors"):
+        Matcher(kb, matcher.thresholds, "frontdesk", wrong)
+
+
+def test_a_question_meets_the_line_of_the_answer_that_answers_it(tmp_path: Path) -> None:
+    kb = load_kb(MINIMAL)
+    ids = [e.id for e in kb.entries]
+    deferred = ids.index("jwc-deferred-exam")
+    answer = (
+        "缓考须在考试开始前申请，逾期不予受理。\n"
+        "1. 材料：医院开具的诊断证明原件，以及签字的缓考申请表；\n"
+        "2. 办理：在教务系统提交，学院教学办审批。"
+    )
+    edited = replace(kb.entries[deferred], answer=answer)
+    kb = type(kb)(
+        kb.units, (*kb.entries[:deferred], edited, *kb.entries[deferred + 1 :]), kb.synonyms
+    )
+    matcher = build_matcher(kb, settings_from_mapping({}, {}, kb_dir=MINIMAL), tmp_path)
+    embedding = matcher.embedding
+    assert embedding is not None
+    assert embedding.chunk_vectors is not None
+    lines = Matcher.chunk_texts(kb)
+    assert len(embedding.chunk_vectors) == len(lines)
+    assert [text for owner, text in lines if owner == deferred] == answer.splitlines()
+    columns = matcher.signals("缓考要交医院的诊断证明吗").columns
+    assert int(np.argmax(columns["cos_chunk"])) == deferred
+    # The line about the papers is nearer that question than the whole answer is.
+    assert columns["cos_chunk"][deferred] > columns["cos_answer"][deferred]
+    wrong = replace(embedding, chunk_vectors=embedding.chunk_vectors[1:])
+    with pytest.raises(ValueError, match="chunk vectors"):
         Matcher(kb, matcher.thresholds, "frontdesk", wrong)
 
 
