@@ -93,8 +93,8 @@ class E5Embedder:
         """Vectors of the KB's `phrases` (as queries) and `passages` (answers, as passages).
 
         Each text's vector is cached on disk by its content, so an admin's edit to one entry
-        embeds that entry's texts only (the demo KB from nothing takes about 50 s here, on one
-        thread: its answers are long).
+        embeds that entry's texts only (the demo KB from nothing, about 2,000 texts, takes about
+        75 s here on one thread: its answers are long).
         """
         store = self._load()
         asked = [_key("query", t) for t in phrases]
@@ -123,6 +123,8 @@ class E5Embedder:
         missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in store}
         if not missing:
             return False
+        # A new KB takes about a minute here (a KB edit, only its new texts): say why we wait.
+        log.info("embedding %d new KB texts (cached for the next start)", len(missing))
         with self._lock:
             rows = np.asarray(encode([t[:2000] or " " for t in missing.values()]), np.float32)
         for key, row in zip(missing, rows.reshape(len(missing), -1), strict=True):

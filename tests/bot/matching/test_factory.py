@@ -50,6 +50,20 @@ def test_embeddings_are_used_and_cached_on_disk(tmp_path: Path) -> None:
     )
 
 
+def test_the_wait_for_embedding_a_new_kb_is_logged_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    kb = load_kb(MINIMAL)
+    settings = settings_from_mapping({}, {}, kb_dir=MINIMAL)
+    with caplog.at_level(logging.INFO, logger="bot.matching.embeddings"):
+        build_matcher(kb, settings, tmp_path)
+        first = [r.getMessage() for r in caplog.records]
+        caplog.clear()
+        build_matcher(kb, settings, tmp_path)  # cached: nothing to wait for
+    assert any(m.startswith("embedding ") and "new KB texts" in m for m in first)
+    assert not [r for r in caplog.records if "new KB texts" in r.getMessage()]
+
+
 def test_an_edited_entry_embeds_only_its_new_text(tmp_path: Path) -> None:
     kb = load_kb(MINIMAL)
     settings = settings_from_mapping({}, {}, kb_dir=MINIMAL)
