@@ -46,6 +46,23 @@ def pinyin_table() -> dict[str, str]:
     return table
 
 
+def kb_embedding(embedder: E5Embedder, kb: KnowledgeBase) -> Embedding:
+    """The KB's vectors, cached: its phrasings and their English readings (intents.gloss) as
+    queries; its answers and their lines as passages."""
+    phrases = Matcher.phrase_texts(kb)
+    english = Matcher.gloss_texts(kb, glosses(), glossary())
+    answers = Matcher.passage_texts(kb)
+    lines = [text for _, text in Matcher.chunk_texts(kb)]
+    asked, told = embedder.kb_vectors([*phrases, *english], [*answers, *lines])
+    return Embedding(
+        embedder.encode_query,
+        phrase_vectors=asked[: len(phrases)],
+        passage_vectors=told[: len(answers)],
+        gloss_vectors=asked[len(phrases) :],
+        chunk_vectors=told[len(answers) :],
+    )
+
+
 def build_matcher(kb: KnowledgeBase, settings: Settings, cache_dir: Path | None) -> Matcher:
     """A matcher for `kb` with the configured thresholds; embeddings when enabled and loadable."""
     matching = settings.matching
@@ -53,23 +70,7 @@ def build_matcher(kb: KnowledgeBase, settings: Settings, cache_dir: Path | None)
     if matching.embeddings:
         model = load_model()
         if model is not None:
-            embedder = E5Embedder(model, cache_dir)
-            phrase_texts = Matcher.phrase_texts(kb)
-            # The phrasings read in English are embedded as phrasings too (intents.gloss).
-            english = Matcher.gloss_texts(kb, glosses(), glossary())
-            chunk_texts = [text for _, text in Matcher.chunk_texts(kb)]
-            answers = Matcher.passage_texts(kb)
-            vectors, passages = embedder.kb_vectors(
-                [*phrase_texts, *english], [*answers, *chunk_texts]
-            )
-            phrases, renderings = vectors[: len(phrase_texts)], vectors[len(phrase_texts) :]
-            embedding = Embedding(
-                embedder.encode_query,
-                phrases,
-                passages[: len(answers)],
-                renderings,
-                passages[len(answers) :],
-            )
+            embedding = kb_embedding(E5Embedder(model, cache_dir), kb)
     # Each mode has its own confidence model, so each has the threshold fitted for it.
     thresholds = Thresholds(
         answer=matching.answer if embedding is not None else matching.answer_lexical,
