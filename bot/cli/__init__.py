@@ -62,6 +62,11 @@ def main(
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=stderr,
     )
+    # What an admin waits on at a first start (embedding a new KB takes about a minute) is
+    # said without -v.
+    logging.getLogger("bot.matching.embeddings").setLevel(
+        logging.DEBUG if args.verbose else logging.INFO
+    )
     if not getattr(args, "handler", None):
         parser.print_help(stdout)
         return 2

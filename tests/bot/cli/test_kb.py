@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -80,3 +83,27 @@ def test_eval_reports_a_bad_label_file_with_its_line(cli: CliRunner, tmp_path: P
     result = cli("kb", "eval", str(labelled), "--kb", str(ROOT / "tests/data/kb/minimal"))
     assert result.code == 1
     assert "bad.jsonl:2" in result.err
+
+
+def test_a_first_start_says_why_it_waits(tmp_path: Path) -> None:
+    # A fresh process, as an admin runs it: logging is set up by the command, not by pytest.
+    minimal = ROOT / "tests" / "data" / "kb" / "minimal"
+    environ = {**os.environ, "FRONTDESK_CACHE_DIR": str(tmp_path / "cache")}
+    environ.pop("FRONTDESK_EMBEDDINGS", None)
+    command = [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main())"]
+
+    def check() -> str:
+        done = subprocess.run(
+            [*command, "kb", "check", "--kb", str(minimal)],
+            capture_output=True,
+            text=True,
+            env=environ,
+            cwd=ROOT,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stderr
+
+    assert "new KB texts (cached for the next start)" in check()
+    assert "new KB texts" not in check()  # the second start has them all
