@@ -168,6 +168,7 @@ def orphans(mode: Mode, cases: list[Labelled]) -> list[Orphan]:
     kb = mode.matcher.kb
     texts = [len(Matcher.entry_texts(entry)) for entry in kb.entries]
     starts = np.r_[0, np.cumsum(texts)]
+    line_owners = np.array([owner for owner, _ in Matcher.chunk_texts(kb)])
     embedding = mode.matcher.embedding
     found = []
     for draw in range(ORPHAN_DRAWS):
@@ -185,9 +186,7 @@ def orphans(mode: Mode, cases: list[Labelled]) -> list[Orphan]:
                 None if embedding.gloss_vectors is None else embedding.gloss_vectors[rows],
                 None
                 if embedding.chunk_vectors is None
-                else embedding.chunk_vectors[
-                    [i for i, (owner, _) in enumerate(Matcher.chunk_texts(kb)) if owner in kept]
-                ],
+                else embedding.chunk_vectors[np.isin(line_owners, kept)],
             )
         matcher = Matcher(
             smaller,

@@ -202,8 +202,11 @@ class Matcher:
         }
         self._serves_someone = np.array([bool(these) for these in served], dtype=bool)
         self._embedding = embedding
-        # Which entry each answer line belongs to (an entry's best line is a max over these).
-        self._chunk_owner = np.array([i for i, _ in self.chunk_texts(kb)], dtype=np.int32)
+        # Which entry each embedded answer line belongs to (an entry's best line is a max over
+        # these); without line vectors there is nothing to own.
+        self._chunk_owner = np.zeros(0, dtype=np.int32)
+        if embedding is not None and embedding.chunk_vectors is not None:
+            self._chunk_owner = np.array([i for i, _ in self.chunk_texts(kb)], dtype=np.int32)
         if embedding is not None:
             if len(embedding.phrase_vectors) != len(texts):
                 raise ValueError("embedding vectors do not match the KB's phrasings")
@@ -253,12 +256,12 @@ class Matcher:
         """Each entry's answer lines that say something (six characters or more), with the
         entry's index: a question is often answered by one line ("要交什么材料"), which the
         whole answer's vector blurs."""
-        return [
+        lines = (
             (number, line.strip())
             for number, entry in enumerate(kb.entries)
             for line in entry.answer.splitlines()
-            if len(line.strip()) >= 6
-        ]
+        )
+        return [(number, line) for number, line in lines if len(line) >= 6]
 
     @staticmethod
     def gloss_texts(

@@ -59,12 +59,11 @@ class OverlapIndex:
 
     def known_share(self, query: Features) -> float:
         """How much of the question's words (by IDF) the KB uses at all; low = out of scope."""
-        postings, idf, _ = self._kinds[0]
+        idf = self._kinds[0][1]
         if not query.words:
             return 0.0
         total = sum(idf.get(word, self._unknown_idf) for word in query.words)
-        known = sum(idf[word] for word in query.words if word in postings)
-        return known / total if total else 0.0
+        return self.known_mass(query) / total if total else 0.0
 
     def f1(self, query: Features) -> list[FloatArray]:
         return self.measure(query).f1()
