@@ -48,6 +48,11 @@ FOLD_SEEDS = (0, 1, 2)  # the cross-validation is repeated over these fold split
 # everything — fewer direct answers on the held-out split, and no fewer wrong ones.
 ORPHAN_DRAWS, ORPHAN_ENTRIES, ORPHAN_WEIGHT = 4, 15, 0.0
 WRONG_BUDGET = 0.02  # wrong answers, of all questions, that the answer threshold may cost
+# The share of in-scope questions the budget is judged at: the issue's question set (425 in
+# scope, 80 out of scope or complaints), as a front desk's traffic. The dev split asks far more
+# out-of-scope questions (22 %) so that the ranker learns "none of these"; its raw wrong rate
+# would weigh them as if one student in four asked what the guide does not cover.
+IN_SCOPE_SHARE = 425 / 505
 # The ranker weighs every evidence column and the "this one is the best by ..." indicators
 # that proved useful.
 LEXICAL_COLUMNS = (
@@ -403,26 +408,41 @@ def report(name: str, fitted: Fitted) -> None:
         print(
             f"  answer >= {tau:.2f}: direct right {direct:6.1%}  wrong {wrong:6.1%}"
             f" (without complaint cues {unguarded:6.1%})  out-of-scope answered {outside:6.1%}"
-            f"  entry-removed answered {lost:6.1%}"
+            f"  entry-removed answered {lost:6.1%}\n"
+            f"    at {IN_SCOPE_SHARE:.0%} in scope: wrong"
+            f" {mixed_wrong(fitted, tau, gated=True):6.2%} (without complaint cues"
+            f" {mixed_wrong(fitted, tau, gated=False):6.2%})"
         )
     # config.toml's `answer` (full) and `answer_lexical`: the lowest threshold on a coarse grid
-    # (no fine-tuning to this one set) that keeps wrong answers within budget even if the
-    # complaint cues caught nothing. The cues were written while reading these very dev
-    # complaints, so here they catch nearly all; new complaints slip past some, and a threshold
-    # that leans on the cues answers those.
+    # (no fine-tuning to this one set) that keeps wrong answers within budget, at the in-scope
+    # share above, even if the complaint cues caught nothing. The cues were written while
+    # reading these very dev complaints, so here they catch nearly all; new complaints slip
+    # past some (half of 50 blind ones), and a threshold that leans on the cues answers those.
     for tau in np.arange(0.5, 0.99, 0.05):
         direct, wrong, outside = rates(y, inside, fitted.confidence, tau)
-        if rates(y, inside, fitted.ungated, tau)[1] <= WRONG_BUDGET:
+        if mixed_wrong(fitted, tau, gated=False) <= WRONG_BUDGET:
             print(
-                f"  lowest threshold with wrong <= {WRONG_BUDGET:.1%} without complaint cues: "
-                f"{tau:.2f} (direct right {direct:.1%}, wrong {wrong:.1%}, out-of-scope answered "
-                f"{outside:.1%})"
+                f"  lowest threshold with wrong <= {WRONG_BUDGET:.1%} at {IN_SCOPE_SHARE:.0%} in"
+                f" scope without complaint cues: {tau:.2f} (direct right {direct:.1%}, wrong"
+                f" {mixed_wrong(fitted, tau, gated=True):.2%} there, {wrong:.1%} of dev;"
+                f" out-of-scope answered {outside:.1%})"
             )
             report_suggest(fitted, tau)
             report_by_kind(fitted, tau, "per kind")
             if fitted.by_kind is not None:
                 report_by_kind(fitted.by_kind, tau, "each kind judged by models fitted without it")
             break
+
+
+def mixed_wrong(fitted: Fitted, tau: float, gated: bool) -> float:
+    """Wrong answers at `tau`, of all questions, on traffic IN_SCOPE_SHARE in scope: wrong
+    entries among in-scope questions and answers to out-of-scope ones, each at its dev rate.
+    With `gated` false, as if the complaint cues caught nothing."""
+    inside = fitted.inside
+    answered = (fitted.confidence if gated else fitted.ungated) >= tau
+    wrong_inside = (answered & (fitted.y == 0))[inside].mean()
+    answered_outside = answered[~inside].mean()
+    return float(IN_SCOPE_SHARE * wrong_inside + (1 - IN_SCOPE_SHARE) * answered_outside)
 
 
 def rates(

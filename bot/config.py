@@ -22,8 +22,8 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class MatchingSettings:
-    answer: float = 0.90
-    answer_lexical: float = 0.90  # when the embedding model is off or missing
+    answer: float = 0.85
+    answer_lexical: float = 0.85  # when the embedding model is off or missing
     margin: float = 0.02
     suggest: float = 0.20
     max_suggestions: int = 3
