@@ -27,8 +27,7 @@ def focus(
     clauses = _CLAUSE.findall(text)
     if len(clauses) < 2:
         return text
-    asking = [number for number, clause in enumerate(clauses) if asks(clause)]
-    anchor = asking[-1] if asking else len(clauses) - 1
+    anchor = _asking_clause(clauses, asks)
     density = [weigh(clause) / len(clause) for clause in clauses]
     chosen, used = [anchor], len(clauses[anchor])
     for number in sorted(range(len(clauses)), key=lambda i: -density[i]):
@@ -36,3 +35,15 @@ def focus(
             chosen.append(number)
             used += len(clauses[number])
     return "".join(clauses[number] for number in sorted(chosen))
+
+
+def asking_clause(text: str, asks: Callable[[str], bool]) -> str:
+    """The clause of `text` that asks: its last clause that `asks`, else its last clause ("校园卡
+    丢了已经挂失了，新卡去哪领" asks about the new card, not the loss)."""
+    clauses = _CLAUSE.findall(text)
+    return clauses[_asking_clause(clauses, asks)] if len(clauses) > 1 else text
+
+
+def _asking_clause(clauses: list[str], asks: Callable[[str], bool]) -> int:
+    asking = [number for number, clause in enumerate(clauses) if asks(clause)]
+    return asking[-1] if asking else len(clauses) - 1

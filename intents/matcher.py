@@ -41,7 +41,7 @@ from intents.audience import AUDIENCES, audiences
 from intents.complaints import asks, is_complaint
 from intents.decision import Candidate, Decision, Thresholds
 from intents.features import Features, features, pinyin_of
-from intents.focus import focus
+from intents.focus import asking_clause, focus
 from intents.gloss import campus_english, render_english
 from intents.kb import Entry, KnowledgeBase
 from intents.negation import strip_disclaimers
@@ -83,6 +83,8 @@ LEXICAL_EVIDENCE = (
     "bigram_coverage",
     "answer_word_recall",
     "answer_bigram_recall",
+    "ask_word_recall",
+    "ask_bigram_recall",
 )
 SEMANTIC_EVIDENCE = ("cos_best", "cos_mean", "cos_answer", "cos_gloss", "cos_chunk")
 LATIN = "latin*"  # a feature name prefix: the feature, only for questions without Chinese
@@ -472,6 +474,15 @@ class Matcher:
             columns["word_recall"], columns["bigram_recall"] = whole[0], whole[1]
             answers = self._answers.recall(query_features)
             columns["answer_word_recall"], columns["answer_bigram_recall"] = answers[0], answers[1]
+            # The clause that asks, alone: "校园卡丢了已经挂失了，新卡去哪领" is about the new card;
+            # the clause before it says what was done, and shares words with another guide.
+            clause = asking_clause(stripped, asks)
+            if clause != stripped:
+                asked = self._canonical(normalize(clause))
+                if len(self._translator) and _LATIN_TOKEN.search(asked):
+                    asked = self._translator.expand(asked)
+                whole = self._whole.recall(self._features_of(asked))
+            columns["ask_word_recall"], columns["ask_bigram_recall"] = whole[0], whole[1]
         else:
             columns.update(dict.fromkeys(LEXICAL_EVIDENCE, zeros))
         # The whole message: who is asking is often said in the greeting ("我是研一新生").

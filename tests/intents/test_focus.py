@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from intents.focus import focus
+from intents.focus import asking_clause, focus
 
 TOPIC_WORDS = {"校园卡": 3.0, "退": 1.0, "申请": 1.0, "毕业": 2.0, "电动车": 3.0, "登记": 2.0}
 
@@ -47,3 +47,20 @@ def test_long_messages_keep_their_question_and_their_subject(
 def test_the_kept_clauses_stay_in_their_order() -> None:
     text = "电动车登记，天气很好，今天周一，请问怎么办？"
     assert focus(text, 12, weigh, asks) == "电动车登记，请问怎么办？"
+
+
+@pytest.mark.parametrize(
+    ("text", "clause"),
+    [
+        # One clause: the whole message.
+        ("新卡去哪领", "新卡去哪领"),
+        # What was done comes first; the clause that asks is what the student wants.
+        ("校园卡丢了已经挂失了，新卡去哪领吗", "新卡去哪领吗"),
+        # The last clause that asks, not a closing remark after it.
+        ("成绩单怎么打？谢谢老师", "成绩单怎么打？"),
+        # Nothing asks: the last clause.
+        ("书还没超期，想在网上续一下", "想在网上续一下"),
+    ],
+)
+def test_the_asking_clause_is_the_last_that_asks(text: str, clause: str) -> None:
+    assert asking_clause(text, asks) == clause

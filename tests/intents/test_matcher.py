@@ -242,3 +242,16 @@ def test_who_is_asking_weighs_most_for_entries_on_the_topic_asked() -> None:
     assert np.array_equal(
         columns["audience_match_topic"], columns["audience_match"] * columns["bigram_recall"]
     )
+
+
+def test_the_clause_that_asks_is_measured_alone() -> None:
+    ids = [entry.id for entry in DEMO.entries]
+    columns = MATCHER.signals("校园卡丢了已经挂失了，新卡去哪领").columns
+    replace, report = ids.index("card-replace"), ids.index("card-loss-report")
+    # The whole message speaks of the loss as much as of the new card; what it asks does not.
+    assert columns["ask_bigram_recall"][replace] > columns["ask_bigram_recall"][report]
+    assert columns["ask_bigram_recall"][report] < columns["bigram_recall"][report]
+    # A message of one clause asks with all of it.
+    single = MATCHER.signals("新卡去哪领").columns
+    assert np.array_equal(single["ask_bigram_recall"], single["bigram_recall"])
+    assert np.array_equal(single["ask_word_recall"], single["word_recall"])

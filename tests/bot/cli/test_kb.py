@@ -10,6 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import settings_from_mapping
+from bot.kb.check import check_kb, format_report
+from bot.matching.factory import build_matcher
+from intents.kb import KnowledgeBase
+from intents.matcher import Matcher
 from tests.bot.cli.conftest import CliRunner
 
 ROOT = Path(__file__).parents[3]
@@ -21,6 +26,22 @@ def test_demo_kb_passes_its_own_check(cli: CliRunner) -> None:
     result = cli("kb", "check", "--kb", str(DEMO_KB))
     assert result.code == 0, result.out + result.err
     assert "regression" in result.out
+
+
+def test_demo_kb_passes_its_own_check_with_the_embedding_model() -> None:
+    """As an admin runs it on a fresh install: the model on (the CLI tests run lexical-only).
+    The KB's vectors are cached where the CLI keeps them, so only a first run embeds them."""
+    settings = settings_from_mapping({}, {}, kb_dir=DEMO_KB)
+    built: list[Matcher] = []
+
+    def build(kb: KnowledgeBase) -> Matcher:
+        built.append(build_matcher(kb, settings, ROOT / ".cache" / "frontdesk"))
+        return built[-1]
+
+    report = check_kb(DEMO_KB, lambda kb: build(kb).match)
+    assert built
+    assert built[0].uses_embeddings
+    assert report.ok, format_report(report)
 
 
 @pytest.mark.parametrize(
