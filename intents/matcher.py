@@ -10,7 +10,8 @@ Every entry gets a row of evidence, each value comparable across KBs:
 - Whether the question names an audience the entry serves, or one it is not for ("我是研一新生"
   and the graduate course-selection guide; `intents/audience.py`).
 - How much of the question the entry covers anywhere: its phrasings and keywords together, and
-  its answer text (a student often asks with the answer's words: "开学前多久能退宿舍").
+  its answer text (a student often asks with the answer's words: "开学前多久能退宿舍"); and how
+  much of the clause that asks ("…已经挂失了，新卡去哪领" asks about the new card).
 - optionally, cosine similarities of multilingual sentence embeddings (English, paraphrases) to
   the entry's phrasings, to its answer and its answer's best line, and to its phrasings read in
   English (`intents/gloss.py`), computed by the caller's embedder; this module does no I/O. A
@@ -448,9 +449,7 @@ class Matcher:
         folded = to_simplified(unicodedata.normalize("NFKC", text).lower())
         stripped = strip_disclaimers(strip_preamble(folded))
         cleaned = normalize(stripped)
-        query = self._canonical(cleaned)
-        if len(self._translator) and _LATIN_TOKEN.search(query):
-            query = self._translator.expand(query)
+        query = self._as_matched(cleaned)
         n = len(self._entries)
         zeros = np.zeros(n, dtype=np.float32)
         columns: dict[str, FloatArray] = {}
@@ -477,12 +476,12 @@ class Matcher:
             # The clause that asks, alone: "校园卡丢了已经挂失了，新卡去哪领" is about the new card;
             # the clause before it says what was done, and shares words with another guide.
             clause = asking_clause(stripped, asks)
-            if clause != stripped:
-                asked = self._canonical(normalize(clause))
-                if len(self._translator) and _LATIN_TOKEN.search(asked):
-                    asked = self._translator.expand(asked)
-                whole = self._whole.recall(self._features_of(asked))
-            columns["ask_word_recall"], columns["ask_bigram_recall"] = whole[0], whole[1]
+            asked = (
+                whole
+                if clause == stripped
+                else self._whole.recall(self._features_of(self._as_matched(normalize(clause))))
+            )
+            columns["ask_word_recall"], columns["ask_bigram_recall"] = asked[0], asked[1]
         else:
             columns.update(dict.fromkeys(LEXICAL_EVIDENCE, zeros))
         # The whole message: who is asking is often said in the greeting ("我是研一新生").
@@ -533,6 +532,14 @@ class Matcher:
             min(len(query), 60) / 60,
             float(asks(query)),
         )
+
+    def _as_matched(self, cleaned: str) -> str:
+        """Normalised text as it is compared with the KB: synonyms made canonical, and English
+        words followed by the KB words they translate to."""
+        query = self._canonical(cleaned)
+        if len(self._translator) and _LATIN_TOKEN.search(query):
+            query = self._translator.expand(query)
+        return query
 
     def _focus(self, text: str) -> str:
         """What the encoder reads of a long Chinese message (`intents.focus`): clauses weighed
