@@ -169,6 +169,9 @@ class Matcher:
         # Built-in campus vocabulary first: the KB's own synonym groups win where both list a word.
         groups = (*glossary, *kb.synonyms)
         self._synonyms = Synonyms(groups)
+        # What the encoder reads gets the Chinese words made canonical (饭卡 -> 校园卡: e5 pairs
+        # like with like, and the KB says them its way) but keeps English in English.
+        self._encoder_synonyms = Synonyms(_chinese_only(groups))
         self._segmenter = Segmenter(_vocabulary(kb, groups), dictionary)
         # A character -> pinyin table from the caller spares importing pypinyin (slow).
         table = pinyin or {}
@@ -542,10 +545,11 @@ class Matcher:
         return query
 
     def _focus(self, text: str) -> str:
-        """What the encoder reads of a long Chinese message (`intents.focus`): clauses weighed
-        by the IDF of the KB's words in them."""
+        """What the encoder reads: of a long Chinese message, clauses weighed by the IDF of the
+        KB's words in them (`intents.focus`), with its synonyms made canonical."""
         if not has_cjk(text):  # English clauses hold no KB words to weigh; the end is read
             return text
+        text = self._encoder_synonyms.canonical(text)
         return focus(text, FOCUS_CHARS, lambda c: self._index.known_mass(self._features(c)), asks)
 
     def _audience(self, folded: str) -> tuple[FloatArray, FloatArray]:
@@ -589,6 +593,12 @@ def _is_top(column: FloatArray) -> FloatArray:
     if peak <= 0.0:
         return np.zeros_like(column)
     return (column >= peak).astype(np.float32)
+
+
+def _chinese_only(groups: Sequence[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The synonym groups' Chinese words, where two or more remain."""
+    kept = (tuple(word for word in group if has_cjk(word)) for group in groups)
+    return [group for group in kept if len(group) > 1]
 
 
 def _vocabulary(kb: KnowledgeBase, groups: Sequence[tuple[str, ...]]) -> set[str]:

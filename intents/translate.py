@@ -3,8 +3,10 @@
 The KB is Chinese; students also ask in English. The built-in glossary covers common campus
 phrases, and for the rest a Chinese-English dictionary (CC-CEDICT) is read backwards — but only
 for the words this KB uses, so "exam" finds 补考 and 考试 in a guide about exams, never the
-thousands of other words whose definitions say "exam". The Chinese words found are added to the
-question, next to the English ones, before it is compared with the KB.
+thousands of other words whose definitions say "exam". A definition of several words counts
+only when the question says two of them: "hot" alone is not 热水 ("hot water"). The Chinese
+words found are added to the question, next to the English ones, before it is compared with the
+KB.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ MAX_WORDS_PER_TOKEN = 4
 # its first few senses only (one character has dozens).
 PART_SENSES = 3
 _STEMMER = snowballstemmer.stemmer("english")
+# The content words of one wording of a sense ("hot water" -> {"hot", "water"}).
+Wording = frozenset[str]
 
 
 @lru_cache(maxsize=65536)
@@ -52,19 +56,25 @@ class Translator:
     """Adds to a question the KB words whose dictionary definitions name its English words."""
 
     def __init__(self, vocabulary: Iterable[str], glosses: Mapping[str, str]) -> None:
-        found: dict[str, list[tuple[int, str]]] = {}
+        found: dict[str, list[tuple[int, str, Wording]]] = {}
         for word in set(vocabulary):
             # The first senses are the common ones: rank a word by where the token first shows.
             for rank, sense in enumerate(_senses(word, glosses)):
-                for token in gloss_tokens(sense):
-                    found.setdefault(token, []).append((rank, word))
-        self._words: dict[str, tuple[str, ...]] = {}
+                for wording in sense.split(";"):  # "flu; influenza": either word says it
+                    tokens = frozenset(gloss_tokens(wording))
+                    for token in tokens:
+                        found.setdefault(token, []).append((rank, word, tokens))
+        # Per token, the KB words it may stand for, each with its wordings that name the token.
+        self._words: dict[str, tuple[tuple[str, tuple[Wording, ...]], ...]] = {}
         for token, ranked in found.items():
             best: dict[str, int] = {}
-            for rank, word in ranked:
+            wordings: dict[str, list[Wording]] = {}
+            for rank, word, tokens in ranked:
                 best[word] = min(rank, best.get(word, rank))
+                wordings.setdefault(word, []).append(tokens)
             if len(best) <= MAX_WORDS_PER_TOKEN:
-                self._words[token] = tuple(sorted(best, key=lambda w: (best[w], w)))
+                ordered = sorted(best, key=lambda w: (best[w], w))
+                self._words[token] = tuple((w, tuple(wordings[w])) for w in ordered)
 
     def __len__(self) -> int:
         return len(self._words)
@@ -72,10 +82,14 @@ class Translator:
     def expand(self, query: str) -> str:
         """`query` followed by the KB words its English words translate to (if any)."""
         added: list[str] = []
-        for word in _LATIN_WORD.findall(query):
-            if word in _STOP:
-                continue
-            for chinese in self._words.get(stem(word), ()):
+        said = [stem(w) for w in _LATIN_WORD.findall(query) if w not in _STOP]
+        asked = set(said)
+        for token in said:
+            for chinese, wordings in self._words.get(token, ()):
+                # A wording of several words needs two of them: "hot" alone is not 热水 ("hot
+                # water"); "flu" is still 流感 ("flu; influenza": two wordings of one).
+                if not any(len(w) == 1 or len(w & asked) >= 2 for w in wordings):
+                    continue
                 if chinese not in added and chinese not in query:
                     added.append(chinese)
         return f"{query} {' '.join(added)}" if added else query

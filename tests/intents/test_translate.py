@@ -13,20 +13,28 @@ GLOSSES = {
     "食堂": "dining hall; cafeteria/CL:個|个[ge4]",
     "签证": "visa/to issue a visa",
     "火车": "train/CL:列[lie4]",  # in the dictionary, but not in this KB
+    "热水": "hot water",
+    "流感": "flu; influenza",
 }
-KB_WORDS = ["补考", "考试", "宿舍", "食堂", "签证", "校园卡"]
+KB_WORDS = ["补考", "考试", "宿舍", "食堂", "签证", "校园卡", "热水", "流感"]
 
 
 @pytest.mark.parametrize(
     ("query", "added"),
     [
         ("when is the resit", ["补考"]),
-        ("exams", ["考试", "补考"]),  # a plural; both say it in their first sense
+        ("exams", ["考试"]),  # a plural; 补考 is a "makeup exam", not any exam
+        ("makeup exams", ["补考", "考试"]),
         ("my dorm room", ["宿舍"]),
         ("where is the cafeteria", ["食堂"]),
         ("visa", ["签证"]),
         ("train ticket", []),  # 火车 is not a word of this KB
         ("what is the time", []),  # nothing but words that mean nothing alone
+        ("is there hot water", ["热水"]),
+        ("is it going to be hot tomorrow", []),  # one word of "hot water" is not 热水
+        ("where to dine", []),  # nor one of "dining hall"
+        ("flu shot", ["流感"]),  # "flu; influenza": each wording alone
+        ("influenza", ["流感"]),
     ],
 )
 def test_english_words_bring_the_kb_words_they_mean(query: str, added: list[str]) -> None:

@@ -171,3 +171,16 @@ def test_a_missing_model_package_falls_back_with_one_log_line(
     warnings = [r.getMessage() for r in caplog.records if "lexical-only" in r.getMessage()]
     assert len(warnings) == 1
     assert first.match("缓考怎么申请").candidates[0].entry == "jwc-deferred-exam"
+
+
+def test_the_encoder_reads_chinese_synonyms_as_the_kb_says_them(tmp_path: Path) -> None:
+    kb = load_kb(MINIMAL)
+    matcher = build_matcher(kb, settings_from_mapping({}, {}, kb_dir=MINIMAL), tmp_path)
+    said = matcher.signals("饭卡丢了怎么办").columns  # the glossary: 饭卡 = 校园卡
+    written = matcher.signals("校园卡丢了怎么办").columns
+    assert np.array_equal(said["cos_best"], written["cos_best"])
+    # English stays English for the encoder ("meal card" is in the same group).
+    english = matcher.signals("lost my meal card").columns
+    assert not np.array_equal(
+        english["cos_best"], matcher.signals("lost my 校园卡").columns["cos_best"]
+    )
