@@ -30,7 +30,7 @@ from bot.config import settings_from_mapping  # noqa: E402
 from bot.kb.evaluate import Labelled, read_labelled  # noqa: E402
 from bot.kb.loader import load_kb  # noqa: E402
 from bot.matching.cedict import glosses  # noqa: E402
-from bot.matching.factory import WORDS, build_matcher, glossary, pinyin_table  # noqa: E402
+from bot.matching.factory import WORDS, build_matcher, dialect, glossary, pinyin_table  # noqa: E402
 from intents.kb import KnowledgeBase  # noqa: E402
 from intents.matcher import (  # noqa: E402
     LEXICAL_EVIDENCE,
@@ -205,6 +205,7 @@ def orphans(mode: Mode, cases: list[Labelled]) -> list[Orphan]:
             pinyin=pinyin_table(),
             glossary=glossary(),
             dictionary_glosses=glosses(),
+            dialect=dialect(),
         )
         for number, case in enumerate(cases):
             if case.entry in removed:

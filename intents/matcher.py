@@ -160,6 +160,7 @@ class Matcher:
         calibration: Calibration | None = None,
         glossary: Sequence[tuple[str, ...]] = (),
         dictionary_glosses: Mapping[str, str] | None = None,
+        dialect: Sequence[tuple[str, ...]] = (),
     ) -> None:
         self._kb = kb
         self._thresholds = thresholds
@@ -169,6 +170,10 @@ class Matcher:
         # Built-in campus vocabulary first: the KB's own synonym groups win where both list a word.
         groups = (*glossary, *kb.synonyms)
         self._synonyms = Synonyms(groups)
+        # Regional words read as Mandarin before anything else (佢哋 -> 他们): apart from the
+        # synonyms, because these are everyday words that must not join the segmenter's
+        # vocabulary (怎么办 would split 怎么办理).
+        self._dialect = Synonyms(dialect)
         # What the encoder reads gets the Chinese words made canonical (饭卡 -> 校园卡: e5 pairs
         # like with like, and the KB says them its way) but keeps English in English.
         self._encoder_synonyms = Synonyms(_chinese_only(groups))
@@ -449,7 +454,7 @@ class Matcher:
         # What a student asks is in the first few hundred characters; the rest of a pasted essay
         # would only cost time (a 100,000-character message took over a second).
         text = text[:MAX_QUESTION_CHARS]
-        folded = to_simplified(unicodedata.normalize("NFKC", text).lower())
+        folded = self._dialect.canonical(to_simplified(unicodedata.normalize("NFKC", text).lower()))
         stripped = strip_disclaimers(strip_preamble(folded))
         cleaned = normalize(stripped)
         query = self._as_matched(cleaned)

@@ -26,11 +26,25 @@ PINYIN = Path(__file__).with_name("data") / "pinyin.txt"
 GLOSSARIES = tuple(sorted(WORDS.parent.glob("glossary_*.toml")))
 
 
+# Regional Chinese read as the Mandarin KBs are written in (Cantonese 嘅, 唔, 点样 ...).
+DIALECTS = tuple(sorted(WORDS.parent.glob("dialect_*.toml")))
+
+
 @lru_cache(maxsize=1)
 def glossary() -> tuple[tuple[str, ...], ...]:
     """The built-in synonym groups (a KB's own synonyms/*.toml add to and override them)."""
+    return _groups(GLOSSARIES)
+
+
+@lru_cache(maxsize=1)
+def dialect() -> tuple[tuple[str, ...], ...]:
+    """The built-in dialect groups: the Mandarin word first, then the regional ones."""
+    return _groups(DIALECTS)
+
+
+def _groups(paths: tuple[Path, ...]) -> tuple[tuple[str, ...], ...]:
     groups: list[tuple[str, ...]] = []
-    for path in GLOSSARIES:
+    for path in paths:
         with path.open("rb") as file:
             for item in tomllib.load(file).get("synonym", []):
                 groups.append(tuple(str(word) for word in item["words"]))
@@ -87,4 +101,5 @@ def build_matcher(kb: KnowledgeBase, settings: Settings, cache_dir: Path | None)
         pinyin=pinyin_table(),
         glossary=glossary(),
         dictionary_glosses=glosses(),
+        dialect=dialect(),
     )

@@ -12,14 +12,14 @@ import numpy as np
 import pytest
 
 from bot.kb.loader import load_kb
-from bot.matching.factory import glossary
+from bot.matching.factory import dialect, glossary
 from intents.decision import Thresholds
 from intents.kb import Entry, KnowledgeBase, Unit
 from intents.matcher import Matcher
 
 DEMO = load_kb(Path(__file__).parents[2] / "kb")
 THRESHOLDS = Thresholds(answer=0.85, margin=0.02, suggest=0.30, max_suggestions=3)
-MATCHER = Matcher(DEMO, THRESHOLDS, "frontdesk", glossary=glossary())
+MATCHER = Matcher(DEMO, THRESHOLDS, "frontdesk", glossary=glossary(), dialect=dialect())
 
 
 @pytest.mark.parametrize(
@@ -166,6 +166,26 @@ def test_a_kb_synonym_group_overrides_the_built_in_one_it_overlaps() -> None:
 def test_english_plurals_meet_the_glossary() -> None:
     singular = MATCHER.signals("graduate student course selection").query
     assert MATCHER.signals("graduate students course selections").query == singular
+
+
+@pytest.mark.parametrize(
+    ("cantonese", "mandarin"),
+    [
+        ("我嘅學生證唔見咗，點樣補辦？", "我的学生证不见了 怎么补办"),
+        ("佢哋喺邊度可以攞到？", "他们在哪里可以拿到"),
+        ("係咪要俾錢㗎", "是不是要给钱吗"),
+    ],
+)
+def test_cantonese_is_read_as_the_mandarin_the_kb_is_written_in(
+    cantonese: str, mandarin: str
+) -> None:
+    assert MATCHER.signals(cantonese).query == mandarin
+
+
+def test_a_cantonese_question_is_answered_like_its_mandarin_one() -> None:
+    # Its words used to count as words the KB never uses: choices instead of the answer.
+    decision = MATCHER.match("我嘅學生證唔見咗，點樣補辦？")
+    assert (decision.kind, decision.entry) == ("answer", "xsc-student-id")
 
 
 def test_a_canonical_word_is_not_rewritten_from_inside() -> None:
