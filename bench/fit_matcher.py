@@ -29,8 +29,7 @@ sys.path.insert(0, str(ROOT))
 from bot.config import settings_from_mapping  # noqa: E402
 from bot.kb.evaluate import Labelled, read_labelled  # noqa: E402
 from bot.kb.loader import load_kb  # noqa: E402
-from bot.matching.cedict import glosses  # noqa: E402
-from bot.matching.factory import WORDS, build_matcher, dialect, glossary, pinyin_table  # noqa: E402
+from bot.matching.factory import build_matcher, matcher_with_builtins  # noqa: E402
 from intents.kb import KnowledgeBase  # noqa: E402
 from intents.matcher import (  # noqa: E402
     LEXICAL_EVIDENCE,
@@ -196,17 +195,7 @@ def orphans(mode: Mode, cases: list[Labelled]) -> list[Orphan]:
                 if embedding.chunk_vectors is None
                 else embedding.chunk_vectors[np.isin(line_owners, kept)],
             )
-        matcher = Matcher(
-            smaller,
-            mode.matcher.thresholds,
-            "frontdesk",
-            subset,
-            dictionary=WORDS,
-            pinyin=pinyin_table(),
-            glossary=glossary(),
-            dictionary_glosses=glosses(),
-            dialect=dialect(),
-        )
+        matcher = matcher_with_builtins(smaller, mode.matcher.thresholds, "frontdesk", subset)
         for number, case in enumerate(cases):
             if case.entry in removed:
                 found.append(Orphan(number, matcher, matcher.signals(case.question)))

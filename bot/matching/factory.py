@@ -92,10 +92,18 @@ def build_matcher(kb: KnowledgeBase, settings: Settings, cache_dir: Path | None)
         suggest=matching.suggest,
         max_suggestions=matching.max_suggestions,
     )
+    return matcher_with_builtins(kb, thresholds, settings.frontdesk_unit, embedding)
+
+
+def matcher_with_builtins(
+    kb: KnowledgeBase, thresholds: Thresholds, fallback_unit: str, embedding: Embedding | None
+) -> Matcher:
+    """A matcher for `kb` with the built-in vocabulary, pinyin, glossaries, dictionary and
+    dialect readings (what every matcher the bot or a benchmark builds reads)."""
     return Matcher(
         kb,
         thresholds,
-        settings.frontdesk_unit,
+        fallback_unit,
         embedding,
         dictionary=WORDS,
         pinyin=pinyin_table(),
