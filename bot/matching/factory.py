@@ -82,7 +82,7 @@ def build_matcher(kb: KnowledgeBase, settings: Settings, cache_dir: Path | None)
     matching = settings.matching
     embedding = None
     if matching.embeddings:
-        model = load_model()
+        model = load_model(matching.encoder_threads, matching.encoder_spin)
         if model is not None:
             embedding = kb_embedding(E5Embedder(model, cache_dir), kb)
     # Each mode has its own confidence model, so each has the threshold fitted for it.

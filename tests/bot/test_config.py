@@ -21,6 +21,7 @@ def test_repository_config_loads_and_matches_the_documented_defaults() -> None:
     assert settings.sla.warn_before_hours == (4.0, 1.0)
     assert settings.sla.working_hours[0] == (time(8, 30), time(12, 0))
     assert settings.telegram.token is None
+    assert (settings.matching.encoder_threads, settings.matching.encoder_spin) == (2, 1000)
 
 
 @pytest.mark.parametrize(
@@ -55,6 +56,9 @@ def test_environment_overrides_the_file(
         ({"sla": {"working_hours": ["9-17"]}}, "is not 'HH:MM-HH:MM'"),
         ({"channels": {"telegram": {"unit_groups": {"nic": "group"}}}}, "must be chat ids"),
         ({"frontdesk": {"unit": 3}}, "frontdesk.unit must be a str"),
+        ({"matching": {"encoder_threads": 0}}, "matching.encoder_threads must be at least 1"),
+        ({"matching": {"encoder_threads": 1.5}}, "matching.encoder_threads must be a int"),
+        ({"matching": {"encoder_spin": -1}}, "matching.encoder_spin must be at least 0"),
     ],
 )
 def test_bad_values_name_the_key(data: dict[str, object], message: str) -> None:
