@@ -18,6 +18,13 @@ from intents.normalize import normalize
         "辅导员请假条一直不批 耽误我回家了",
         "the library staff were rude to me",
         "i have emailed them for weeks and still no reply",
+        "水龙头漏水报修好几次了物业也不修",
+        "电费被多扣了一百 找了也不退",
+        "改了三遍材料还让我再跑一趟 太过分了",
+        "约好下午来修网 我在宿舍干等了一下午",
+        "交了钱的校园网还不如手机热点",
+        "这种服务态度 必须给个说法",
+        "I got no reply to three emails, this is a serious problem",
     ],
 )
 def test_complaints_and_grievances_are_heard(message: str) -> None:
@@ -32,6 +39,7 @@ def test_complaints_and_grievances_are_heard(message: str) -> None:
         ("校园卡充值两天了还没到账怎么查", "校园卡怎么充值"),  # a grievance that asks how
         ("补考什么时候", "考试挂科了什么时候补考"),  # no cue at all
         ("校园网一直没网", "校园无线网连不上怎么办"),  # a fault to fix, not a grievance
+        ("图书馆周日开门不？不想白跑一趟", "图书馆开放时间"),  # "...不?" asks
     ],
 )
 def test_questions_are_not_complaints(message: str, guide: str) -> None:
@@ -55,6 +63,8 @@ def test_a_complaint_that_names_the_guide_word_without_asking_is_still_one() -> 
         ("图书馆周末开门吗", True),
         ("Where is the one-stop service hall?", True),
         ("how can i reset my password", True),
+        ("服务大厅中午开门不？", True),
+        ("能换宿舍不", True),
         ("食堂的菜越来越难吃了", False),
         ("宿管阿姨说话也太冲了吧", False),
         ("The canteen food is terrible.", False),
