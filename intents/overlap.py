@@ -26,6 +26,9 @@ class OverlapIndex:
     def __init__(self, phrases: list[Features], owners: NDArray[np.int32], n_entries: int) -> None:
         self._n_phrases = len(phrases)
         self._kinds: list[tuple[dict[str, NDArray[np.int32]], dict[str, float], FloatArray]] = []
+        # Per kind, each feature's IDF and postings in one table: a long message looks up
+        # hundreds of features, several times a question.
+        self._lookups: list[dict[str, tuple[float, NDArray[np.int32]]]] = []
         self._picks: tuple[Callable[[Features], frozenset[str]], ...] = (
             _words,
             _bigrams,
@@ -45,6 +48,7 @@ class OverlapIndex:
             )
             arrays = {f: np.array(items, dtype=np.int32) for f, items in postings.items()}
             self._kinds.append((arrays, idf, norms))
+            self._lookups.append({f: (idf[f], hits) for f, hits in arrays.items()})
         self._unknown_idf = math.log(1 + n_entries)
 
     def words(self) -> list[str]:
@@ -77,17 +81,22 @@ class OverlapIndex:
     def measure(self, query: Features) -> Overlap:
         """The question's overlap with every text, per kind; one pass serves every measure."""
         kinds = []
-        for (postings, idf, norms), pick in zip(self._kinds, self._picks, strict=True):
+        unknown = self._unknown_idf
+        for (_, _, norms), lookup, pick in zip(
+            self._kinds, self._lookups, self._picks, strict=True
+        ):
             query_norm = 0.0
             hit_lists: list[NDArray[np.int32]] = []
             hit_values: list[float] = []
             for feature in pick(query):
-                value = idf.get(feature, self._unknown_idf)
+                found = lookup.get(feature)
+                if found is None:
+                    query_norm += unknown
+                    continue
+                value, hits = found
                 query_norm += value
-                hits = postings.get(feature)
-                if hits is not None:
-                    hit_lists.append(hits)
-                    hit_values.append(value)
+                hit_lists.append(hits)
+                hit_values.append(value)
             # One bincount over every posting hit: a long message has hundreds of features, and
             # an indexed add per feature was most of lexical matching's time.
             if hit_lists:

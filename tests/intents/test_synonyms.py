@@ -10,6 +10,7 @@ GROUPS = (
     ("校园卡", "饭卡", "一卡通", "campus card"),
     ("图书馆", "图书"),
     ("成绩单", "transcript"),
+    ("拍片", "x光"),  # begins with a letter, yet is not an English word
 )
 
 
@@ -28,6 +29,9 @@ GROUPS = (
         ("饭卡饭卡", "校园卡校园卡"),
         ("transcript", "成绩单"),  # at the very end
         ("", ""),
+        ("去拍个x光", "去拍个拍片"),
+        ("ax光", "a拍片"),  # not Latin as a whole, so not held to word starts
+        ("xtranscript x光", "xtranscript 拍片"),
     ],
 )
 def test_variants_become_the_canonical_word(text: str, expected: str) -> None:
