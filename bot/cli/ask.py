@@ -42,7 +42,9 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
             decision = live.match(question[:MATCH_PREFIX_CHARS])
             ctx.stdout.write(json.dumps(contract_record(question, decision), ensure_ascii=False))
             ctx.stdout.write("\n")
-        ctx.stdout.flush()
+            # Each answer leaves as soon as it is made: a caller that writes a question and
+            # waits for its line (or times each one) must not wait for a pipe's buffer to fill.
+            ctx.stdout.flush()
         return 0
     question = " ".join(args.question).strip()
     if not question:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 import random
+from collections.abc import Iterator
 from pathlib import Path
 
+from bot.cli import main
+from bot.clock import ManualClock
 from tests.bot.cli.conftest import CliRunner
+from tests.support.tickets import START
 
 DEMO_KB = Path(__file__).parents[3] / "kb"
 MINIMAL_KB = Path(__file__).parents[2] / "data" / "kb" / "minimal"
@@ -90,3 +95,40 @@ def test_a_broken_kb_is_reported_not_a_traceback(cli: CliRunner) -> None:
     assert result.code == 1
     assert "Traceback" not in result.err
     assert ".toml:" in result.err
+
+
+class FlushedOutput(io.StringIO):
+    """Standard output that remembers what had been flushed."""
+
+    flushed = ""
+
+    def flush(self) -> None:
+        self.flushed = self.getvalue()
+
+
+def test_jsonl_answers_each_line_before_it_reads_the_next(tmp_path: Path) -> None:
+    # A caller that writes a question and waits for its answer line (as one timing each
+    # question does) gets it at once, not when the output buffer fills or stdin closes.
+    out = FlushedOutput()
+    answered_before_next: list[int] = []
+
+    def typed() -> Iterator[str]:
+        for question in ("校园卡丢了怎么办", "图书馆几点开门", "Where is the service hall?"):
+            yield question + "\n"
+            answered_before_next.append(len(out.flushed.splitlines()))
+
+    code = main(
+        ["ask", "--kb", str(DEMO_KB), "--jsonl"],
+        environ={
+            "FRONTDESK_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+            "FRONTDESK_EMBEDDINGS": "0",
+            "FRONTDESK_CACHE_DIR": str(tmp_path / "cache"),
+        },
+        clock=ManualClock(START),
+        stdin=typed(),  # type: ignore[arg-type]
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    assert code == 0
+    assert answered_before_next == [1, 2, 3]
+    assert json.loads(out.flushed.splitlines()[0])["question"] == "校园卡丢了怎么办"
