@@ -530,8 +530,7 @@ class Matcher:
                 )
             else:
                 columns.update(dict.fromkeys(SEMANTIC_EVIDENCE, zeros))
-        for name in list(columns):
-            columns[f"top_{name}"] = _is_top(columns[name])
+        columns.update(_tops(columns))
         return Signals(
             columns,
             query,
@@ -591,13 +590,16 @@ class Matcher:
         return self._synonyms.canonical(text)
 
 
-def _is_top(column: FloatArray) -> FloatArray:
-    """1 for the entry (or tied entries) that this evidence alone would pick, when it says
-    anything at all."""
-    peak = float(column.max(initial=0.0))
-    if peak <= 0.0:
-        return np.zeros_like(column)
-    return (column >= peak).astype(np.float32)
+def _tops(columns: Mapping[str, FloatArray]) -> dict[str, FloatArray]:
+    """Per column, `top_<name>`: 1 for the entry (or tied entries) that this evidence alone would
+    pick, when it says anything at all. All columns at once: one at a time was a tenth of
+    lexical matching's time."""
+    if not columns:
+        return {}
+    stacked = np.stack(list(columns.values()))
+    peaks = stacked.max(axis=1, initial=0.0)[:, None]
+    tops = ((stacked >= peaks) & (peaks > 0.0)).astype(np.float32)
+    return {f"top_{name}": row for name, row in zip(columns, tops, strict=True)}
 
 
 def _chinese_only(groups: Sequence[tuple[str, ...]]) -> list[tuple[str, ...]]:
