@@ -5,7 +5,9 @@
 
 Prints, for the same questions in one run:
 - latency (median, p99) of `Matcher.match` on the demo KB, lexical-only and full (embeddings),
-  and lexical-only on a generated KB of `--large` entries;
+  and lexical-only on a generated KB of `--large` entries; "p99 best" is the p99 of each
+  question's fastest of the runs (2 full, 3 otherwise): the matcher's own cost, where the plain
+  p99 also holds the moments the shared host was busy elsewhere;
 - cold start to the first answer (a fresh `frontdesk ask` process, lexical and full);
 - top-1 / top-3 of the matcher and of two baselines: rapidfuzz WRatio over each entry's
   question + similar strings, and jieba + BM25 (bm25s) over the same texts; and the matcher's
@@ -186,7 +188,7 @@ def main() -> None:
         print(f"{split.name} ({len(split_cases)} questions)")
         print(
             f"{'matcher':<28}{'top-1':>8}{'top-3':>8}{'direct':>8}{'wrong':>8}{'oos-ans':>9}"
-            f"{'median ms':>11}{'p99 ms':>9}"
+            f"{'median ms':>11}{'p99 ms':>9}{'p99 best':>11}"
         )
         for name, rank, match in rows:
             top1, top3 = quality(rank, split_cases)
@@ -200,9 +202,16 @@ def main() -> None:
                 decided = f"{'—':>8}{'—':>8}{'—':>9}"
             timing = ""
             if split == args.devset:
-                samples = timed(match, questions, repeat=1 if "full" in name else 3)
+                repeat = 2 if "full" in name else 3
+                samples = timed(match, questions, repeat=repeat)
                 latency[name] = statistics.median(samples)
-                timing = f"{statistics.median(samples):>11.3f}{percentile(samples, 99):>9.3f}"
+                # Each question's fastest run: what the matcher costs, without the moments the
+                # shared host took the core away (those are in the plain p99).
+                fastest = np.array(samples).reshape(repeat, len(questions)).min(axis=0)
+                timing = (
+                    f"{statistics.median(samples):>11.3f}{percentile(samples, 99):>9.3f}"
+                    f"{percentile(list(fastest), 99):>11.3f}"
+                )
             print(f"{name:<28}{top1:>8.1%}{top3:>8.1%}{decided}{timing}")
     print()
     base = latency["jieba + bm25s"]
