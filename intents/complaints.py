@@ -13,7 +13,8 @@ _COMPLAINT = re.compile(
     r"投诉|举报|态度(?:太)?(?:差|恶劣|不好)|太差|很差|差劲|垃圾|恶心|不满|气死|受不了|"
     r"不作为|乱收费|凭什么|曝光|不负责|没人管|也不管|都不管|没人接|没人理|不理人|没有回音|没回音|"
     r"石沉大海|推诿|踢皮球|拖着不办|一直没人|太过分|太离谱|给个说法|讨个说法|什么服务|死不承认|"
-    r"伤自尊|吃不起|还好意思|重视一下|就不管|不管了|还不如|到底谁|打发|complain|complaint|terrible|rude|awful|disgusting|outrageous|"
+    r"伤自尊|吃不起|还好意思|重视一下|就不管|不管了|还不如|到底谁|打发|"
+    r"complain|complaint|terrible|rude|awful|disgusting|outrageous|"
     r"unacceptable|nobody (?:answers|cares|responds)|ignored"
 )
 # Grievances that are complaints only when the message does not also ask how to do something:
