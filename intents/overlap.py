@@ -25,10 +25,9 @@ class OverlapIndex:
 
     def __init__(self, phrases: list[Features], owners: NDArray[np.int32], n_entries: int) -> None:
         self._n_phrases = len(phrases)
-        self._kinds: list[tuple[dict[str, NDArray[np.int32]], dict[str, float], FloatArray]] = []
-        # Per kind, each feature's IDF and postings in one table: a long message looks up
-        # hundreds of features, several times a question.
-        self._lookups: list[dict[str, tuple[float, NDArray[np.int32]]]] = []
+        # Per kind: each feature's IDF and postings in one table (a long message looks up
+        # hundreds of features, several times a question), and each text's IDF mass.
+        self._kinds: list[tuple[dict[str, tuple[float, NDArray[np.int32]]], FloatArray]] = []
         self._picks: tuple[Callable[[Features], frozenset[str]], ...] = (
             _words,
             _bigrams,
@@ -46,9 +45,8 @@ class OverlapIndex:
             norms = np.array(
                 [sum(idf[f] for f in pick(phrase)) for phrase in phrases], dtype=np.float32
             )
-            arrays = {f: np.array(items, dtype=np.int32) for f, items in postings.items()}
-            self._kinds.append((arrays, idf, norms))
-            self._lookups.append({f: (idf[f], hits) for f, hits in arrays.items()})
+            lookup = {f: (idf[f], np.array(items, dtype=np.int32)) for f, items in postings.items()}
+            self._kinds.append((lookup, norms))
         self._unknown_idf = math.log(1 + n_entries)
 
     def words(self) -> list[str]:
@@ -58,15 +56,17 @@ class OverlapIndex:
     def known_mass(self, query: Features) -> float:
         """The IDF mass of the question's words the KB uses: how much a text says about
         something the KB covers."""
-        postings, idf, _ = self._kinds[0]
-        return float(sum(idf[word] for word in query.words if word in postings))
+        lookup = self._kinds[0][0]
+        return float(sum(lookup[word][0] for word in query.words if word in lookup))
 
     def known_share(self, query: Features) -> float:
         """How much of the question's words (by IDF) the KB uses at all; low = out of scope."""
-        idf = self._kinds[0][1]
+        lookup = self._kinds[0][0]
         if not query.words:
             return 0.0
-        total = sum(idf.get(word, self._unknown_idf) for word in query.words)
+        total = sum(
+            lookup[word][0] if word in lookup else self._unknown_idf for word in query.words
+        )
         return self.known_mass(query) / total if total else 0.0
 
     def f1(self, query: Features) -> list[FloatArray]:
@@ -82,9 +82,7 @@ class OverlapIndex:
         """The question's overlap with every text, per kind; one pass serves every measure."""
         kinds = []
         unknown = self._unknown_idf
-        for (_, _, norms), lookup, pick in zip(
-            self._kinds, self._lookups, self._picks, strict=True
-        ):
+        for (lookup, norms), pick in zip(self._kinds, self._picks, strict=True):
             query_norm = 0.0
             hit_lists: list[NDArray[np.int32]] = []
             hit_values: list[float] = []

