@@ -25,7 +25,3 @@ class UnitNames:
             if name in flat:
                 return unit_id
         return None
-
-
-def mentioned_unit(text: str, kb: KnowledgeBase) -> str | None:
-    return UnitNames(kb).mentioned(text)

@@ -47,10 +47,6 @@ class Actor:
     name: str = ""
     units: frozenset[str] = frozenset()
 
-    @classmethod
-    def system(cls) -> Actor:
-        return cls("system", "frontdesk", "Front Desk")
-
 
 @dataclass(frozen=True)
 class Ticket:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, Literal, cast, get_args
+from typing import Any, cast, get_args
 
 from sqlalchemy import ColumnElement, and_, delete
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -39,7 +39,6 @@ from bot.tickets.model import (
     TicketStatus,
 )
 
-Recipient = Literal["student", "unit"]
 _OPEN_VALUES = [status.value for status in OPEN_STATUSES]
 
 
