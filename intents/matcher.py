@@ -184,6 +184,12 @@ class Matcher:
         texts = self.phrase_texts(kb)
         owners = np.array(self._phrase_owner(kb), dtype=np.int32)
         self._phrase_flat = [self._compact(t) for t in texts]
+        # Each phrasing by its words alone (particles and question words dropped): a question
+        # that reads the same is that phrasing, whatever particle it adds ("校园卡丢了吗").
+        self._phrase_keys: dict[str, set[int]] = {}
+        for flat, owner in zip(self._phrase_flat, owners.tolist(), strict=True):
+            if key := _bare(flat):
+                self._phrase_keys.setdefault(key, set()).add(owner)
         self._index = OverlapIndex([self._features(t) for t in texts], owners, len(kb.entries))
         # English words of a question, read as this KB's Chinese words (CC-CEDICT backwards).
         self._translator = Translator(
@@ -393,11 +399,12 @@ class Matcher:
 
     @staticmethod
     def lift_exact(signals: Signals, logits: FloatArray) -> FloatArray:
-        """An entry one of whose phrasings *is* the question (as matched) comes first, by a clear
-        lead: the admin wrote that phrasing for it. The ranker, fitted on questions written
-        unlike the KB, has no reason to learn this corner ("在读证明怎么开" lost to the entry
-        whose question merely contains it)."""
-        exact = signals.columns.get("fuzz")
+        """An entry one of whose phrasings *is* the question (as matched, particles and question
+        words aside: `signals.columns["exact"]`) comes first, by a clear lead: the admin wrote
+        that phrasing for it. The ranker, fitted on questions written unlike the KB, has no
+        reason to learn this corner ("在读证明怎么开" lost to the entry whose question merely
+        contains it; "校园卡lost了", read as 校园卡丢了了, to the replacement guide)."""
+        exact = signals.columns.get("exact")
         if exact is None or not len(logits) or float(exact.max(initial=0.0)) < 1.0:
             return logits
         lifted: FloatArray = np.where(
@@ -531,6 +538,8 @@ class Matcher:
             else:
                 columns.update(dict.fromkeys(SEMANTIC_EVIDENCE, zeros))
         columns.update(_tops(columns))
+        columns["exact"] = zeros.copy()
+        columns["exact"][list(self._phrase_keys.get(_bare(query.replace(" ", "")), ()))] = 1.0
         return Signals(
             columns,
             query,
@@ -588,6 +597,11 @@ class Matcher:
 
     def _canonical(self, text: str) -> str:
         return self._synonyms.canonical(text)
+
+
+def _bare(flat: str) -> str:
+    """Normalised, space-free text without particles and question words (_STOP_CHARS)."""
+    return "".join(char for char in flat if char not in _STOP_CHARS)
 
 
 def _tops(columns: Mapping[str, FloatArray]) -> dict[str, FloatArray]:

@@ -209,15 +209,28 @@ def test_a_question_that_is_an_entrys_own_phrasing_gets_that_entry(
     assert decision.entry == entry
 
 
-def test_an_exact_phrasing_leads_only_when_it_is_exact() -> None:
-    exact = MATCHER.signals("在读证明怎么开")
-    near = MATCHER.signals("在读证明怎么开？急用")
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("在读证明怎么开", "jwc-enrollment-cert"),
+        # A particle or question word more or less is the same phrasing.
+        ("在读证明怎么开呢", "jwc-enrollment-cert"),
+        ("校园卡丢了吗", "card-loss-report"),
+        # English read as the KB's words ("lost" -> 丢了) leaves a doubled particle.
+        ("校园卡lost了", "card-loss-report"),
+    ],
+)
+def test_an_exact_phrasing_leads(question: str, entry: str) -> None:
     logits = np.zeros(len(DEMO.entries), dtype=np.float32)
-    lifted = Matcher.lift_exact(exact, logits)
-    best = [e.id for e in DEMO.entries][int(np.argmax(lifted))]
-    assert best == "jwc-enrollment-cert"
+    lifted = Matcher.lift_exact(MATCHER.signals(question), logits)
+    assert [e.id for e in DEMO.entries][int(np.argmax(lifted))] == entry
     assert float(np.sort(lifted)[-1] - np.sort(lifted)[-2]) >= 1.0
-    assert np.array_equal(Matcher.lift_exact(near, logits), logits)
+
+
+@pytest.mark.parametrize("question", ["在读证明怎么开？急用", "校园卡丢了三天了", "我的校园卡"])
+def test_a_question_with_words_of_its_own_is_not_lifted(question: str) -> None:
+    logits = np.zeros(len(DEMO.entries), dtype=np.float32)
+    assert np.array_equal(Matcher.lift_exact(MATCHER.signals(question), logits), logits)
 
 
 def test_none_of_these_takes_probability_from_a_weak_best() -> None:
