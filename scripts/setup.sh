@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything Front Desk needs into ./.venv (and the Telegram emulator for the tests).
-# Safe to run again: it only adds what is missing.
+# Safe to run again: it installs only what is missing or not at its pin in constraints.txt
+# (scripts/pin.sh), so every machine matches questions as the fitted matcher was measured.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,10 +13,10 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 if [ "$want_tests" = "--tests" ]; then
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[embeddings,test]"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[embeddings,test]"
   if [ -f package.json ]; then
     npm ci --silent --no-audit --no-fund
   fi
 else
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[embeddings]"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[embeddings]"
 fi
