@@ -32,6 +32,7 @@ from bot.kb.loader import load_kb  # noqa: E402
 from bot.matching.factory import build_matcher, matcher_with_builtins  # noqa: E402
 from intents.kb import KnowledgeBase  # noqa: E402
 from intents.matcher import (  # noqa: E402
+    COMPANION_EVIDENCE,
     LEXICAL_EVIDENCE,
     SEMANTIC_EVIDENCE,
     Embedding,
@@ -47,6 +48,11 @@ FOLD_SEEDS = (0, 1, 2)  # the cross-validation is repeated over these fold split
 # everything — fewer direct answers on the held-out split, and no fewer wrong ones.
 ORPHAN_DRAWS, ORPHAN_ENTRIES, ORPHAN_WEIGHT = 4, 15, 0.0
 WRONG_BUDGET = 0.02  # wrong answers, of all questions, that the answer threshold may cost
+# The complaint cues were written while reading the dev complaints and catch 112 of its 119; of
+# the complaints in the two test splits, written apart from them, they caught 19 of 28 (8 of 14
+# held-out, 11 of 14 fresh). That is a property of the cue lists, measured once, not something
+# fitted: the threshold rule below assumes the cues catch new complaints at that rate.
+BLIND_CUE_RECALL = 19 / 28
 # The share of in-scope questions the budget is judged at: the issue's question set (425 in
 # scope, 80 out of scope or complaints), as a front desk's traffic. The dev split asks far more
 # out-of-scope questions (22 %) so that the ranker learns "none of these"; its raw wrong rate
@@ -69,6 +75,7 @@ SEMANTIC_COLUMNS = (
     "top_cos_answer",
     "top_cos_gloss",
     "top_cos_chunk",
+    *COMPANION_EVIDENCE,
 )
 # The asking clause's recall (see Matcher.signals) helps lexical ranking only: with the
 # embeddings it cost 0.7 points of top-1 in CV (the encoder already reads that clause).
@@ -194,6 +201,13 @@ def orphans(mode: Mode, cases: list[Labelled]) -> list[Orphan]:
                 None
                 if embedding.chunk_vectors is None
                 else embedding.chunk_vectors[np.isin(line_owners, kept)],
+                companion
+                if (companion := embedding.companion) is None or companion.passage_vectors is None
+                else Embedding(
+                    companion.encode_query,
+                    companion.phrase_vectors[rows],
+                    companion.passage_vectors[kept],
+                ),
             )
         matcher = matcher_with_builtins(smaller, mode.matcher.thresholds, "frontdesk", subset)
         for number, case in enumerate(cases):
@@ -212,6 +226,7 @@ class Fitted:
     ungated: np.ndarray  # the same, as if the complaint cues caught nothing
     orphan_confidence: np.ndarray
     kinds: np.ndarray  # each question's kind (english, preamble, out_of_scope, ...)
+    cued: np.ndarray  # where a complaint cue held the answer back
     by_kind: Fitted | None = None  # the same, each kind judged by models fitted without it
 
 
@@ -313,6 +328,7 @@ def fit_mode(mode: Mode, cases: list[Labelled], l2: float, margin: float) -> Fit
             confidence * (margins >= margin),
             orphan_confidence,
             kinds,
+            complaint,
         )
         return run, (cz, oz, y, cmean, cscale)
 
@@ -407,18 +423,21 @@ def report(name: str, fitted: Fitted) -> None:
             f" {mixed_wrong(fitted, tau, gated=False):6.2%})"
         )
     # config.toml's `answer` (full) and `answer_lexical`: the lowest threshold on a coarse grid
-    # (no fine-tuning to this one set) that keeps wrong answers within budget, at the in-scope
-    # share above, even if the complaint cues caught nothing. The cues were written while
-    # reading these very dev complaints, so here they catch nearly all; new complaints slip
-    # past some (half of 50 blind ones), and a threshold that leans on the cues answers those.
+    # (no fine-tuning to this one set) whose wrong answers, at the in-scope share above and with
+    # the complaint cues catching new complaints only as often as they caught blind ones, stay
+    # within budget by one standard error (about 0.35 points here: the estimate's own noise).
     for tau in np.arange(0.5, 0.99, 0.05):
         direct, wrong, outside = rates(y, inside, fitted.confidence, tau)
-        if mixed_wrong(fitted, tau, gated=False) <= WRONG_BUDGET:
+        expected = blind_wrong(fitted, tau)
+        noise = mixed_wrong_error(fitted, tau)
+        if expected + noise <= WRONG_BUDGET:
             print(
-                f"  lowest threshold with wrong <= {WRONG_BUDGET:.1%} at {IN_SCOPE_SHARE:.0%} in"
-                f" scope without complaint cues: {tau:.2f} (direct right {direct:.1%}, wrong"
-                f" {mixed_wrong(fitted, tau, gated=True):.2%} there, {wrong:.1%} of dev;"
-                f" out-of-scope answered {outside:.1%})"
+                f"  lowest threshold with wrong + one standard error <= {WRONG_BUDGET:.1%} at"
+                f" {IN_SCOPE_SHARE:.0%} in scope, complaint cues catching"
+                f" {BLIND_CUE_RECALL:.0%} of complaints: {tau:.2f} (there {expected:.2%} ±"
+                f" {noise:.2%}; {mixed_wrong(fitted, tau, gated=True):.2%} with the cues as on"
+                f" dev, {mixed_wrong(fitted, tau, gated=False):.2%} without them; direct right"
+                f" {direct:.1%}, out-of-scope answered {outside:.1%})"
             )
             report_suggest(fitted, tau)
             report_by_kind(fitted, tau, "per kind")
@@ -436,6 +455,34 @@ def mixed_wrong(fitted: Fitted, tau: float, gated: bool) -> float:
     wrong_inside = (answered & (fitted.y == 0))[inside].mean()
     answered_outside = answered[~inside].mean()
     return float(IN_SCOPE_SHARE * wrong_inside + (1 - IN_SCOPE_SHARE) * answered_outside)
+
+
+def blind_wrong(fitted: Fitted, tau: float) -> float:
+    """`mixed_wrong` with the complaint cues catching new complaints at BLIND_CUE_RECALL: of what
+    they hold back on dev, the share they would on new questions."""
+    complaints = fitted.kinds == "complaint"
+    holds = min(1.0, BLIND_CUE_RECALL / max(float(fitted.cued[complaints].mean()), 1e-9))
+    gated = mixed_wrong(fitted, tau, gated=True)
+    return gated + (1 - holds) * (mixed_wrong(fitted, tau, gated=False) - gated)
+
+
+def mixed_wrong_error(fitted: Fitted, tau: float) -> float:
+    """The standard error of `blind_wrong`, near enough: each of its two rates is a share of the
+    dev split's in-scope (or out-of-scope) questions, each question counted once across the fold
+    splits (the cues' share is taken as known)."""
+    inside = fitted.inside
+    answered = fitted.ungated >= tau
+    splits = len(FOLD_SEEDS)
+    wrong_inside = (answered & (fitted.y == 0))[inside].mean()
+    answered_outside = answered[~inside].mean()
+    variance = IN_SCOPE_SHARE**2 * wrong_inside * (1 - wrong_inside) / (inside.sum() / splits)
+    variance += (
+        (1 - IN_SCOPE_SHARE) ** 2
+        * answered_outside
+        * (1 - answered_outside)
+        / ((~inside).sum() / splits)
+    )
+    return float(np.sqrt(variance))
 
 
 def rates(

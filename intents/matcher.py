@@ -88,6 +88,8 @@ LEXICAL_EVIDENCE = (
     "ask_bigram_recall",
 )
 SEMANTIC_EVIDENCE = ("cos_best", "cos_mean", "cos_answer", "cos_gloss", "cos_chunk")
+# The companion encoder's (`Embedding.companion`): its best phrasing's cosine and its answer's.
+COMPANION_EVIDENCE = ("use_cos_best", "use_cos_answer")
 LATIN = "latin*"  # a feature name prefix: the feature, only for questions without Chinese
 
 _LATIN_TOKEN = re.compile(r"[a-z]{2,}")
@@ -142,6 +144,10 @@ class Embedding:
     passage_vectors: FloatArray | None = None
     gloss_vectors: FloatArray | None = None
     chunk_vectors: FloatArray | None = None
+    # A second encoder of another family, which reads the whole raw question (e5 reads its
+    # telling end): its `phrase_vectors` and `passage_vectors` as above. The fitted full ranker
+    # weighs its cosines beside e5's.
+    companion: Embedding | None = None
 
 
 class Matcher:
@@ -236,8 +242,20 @@ class Matcher:
             lines = embedding.chunk_vectors
             if lines is not None and len(lines) != len(self._chunk_owner):
                 raise ValueError("chunk vectors do not match the KB's answer lines")
+            companion = embedding.companion
+            if companion is not None and (
+                len(companion.phrase_vectors) != len(texts)
+                or companion.passage_vectors is None
+                or len(companion.passage_vectors) != len(kb.entries)
+            ):
+                raise ValueError("companion vectors do not match the KB's phrasings and entries")
         full = embedding is not None
         self._ranker = ranker or (fitted.FULL_RANKER if full else fitted.LEXICAL_RANKER)
+        read = {name.removeprefix(LATIN) for name in self._ranker.names}
+        if (embedding is None or embedding.companion is None) and read & set(COMPANION_EVIDENCE):
+            raise ValueError(
+                "the ranker reads the companion encoder: embedding.companion is missing"
+            )
         self._calibration = calibration or (
             fitted.FULL_CONFIDENCE if full else fitted.LEXICAL_CONFIDENCE
         )
@@ -537,6 +555,17 @@ class Matcher:
                 )
             else:
                 columns.update(dict.fromkeys(SEMANTIC_EVIDENCE, zeros))
+            companion = self._embedding.companion
+            if companion is not None and companion.passage_vectors is not None:
+                if cleaned:
+                    # The raw message: this encoder was trained on text as people write it.
+                    second = np.asarray(companion.encode_query(text), np.float32)
+                    columns["use_cos_best"] = self._best(companion.phrase_vectors @ second)
+                    columns["use_cos_answer"] = (companion.passage_vectors @ second).astype(
+                        np.float32
+                    )
+                else:
+                    columns.update(dict.fromkeys(COMPANION_EVIDENCE, zeros))
         columns.update(_tops(columns))
         columns["exact"] = zeros.copy()
         columns["exact"][list(self._phrase_keys.get(_bare(query.replace(" ", "")), ()))] = 1.0

@@ -77,47 +77,35 @@ def load_model(threads: int, spin: int) -> Any | None:
         return _model
 
 
-class E5Embedder:
-    """Encodes questions and (cached) KB phrasings."""
+class VectorCache:
+    """KB texts' vectors on disk, one file per model, each vector keyed by its text.
 
-    def __init__(self, model: Any, cache_dir: Path | None) -> None:
-        self._model = model
+    An admin's edit to one entry embeds that entry's texts only; a restart with an unchanged KB
+    embeds nothing.
+    """
+
+    def __init__(self, cache_dir: Path | None, model_id: str, prefix: str = "kb-vectors") -> None:
         self._cache_dir = cache_dir
-        self._lock = threading.Lock()  # the C engine is not documented as re-entrant
+        self._model_id = model_id
+        self._prefix = prefix
 
-    def _tokens(self, text: str) -> int:
-        return int(self._model.token_count(text, is_query=True))
-
-    def encode_query(self, text: str) -> NDArray[np.float32]:
-        with self._lock:
-            vector: NDArray[np.float32] = np.asarray(
-                self._model.query(query_tail(text, self._tokens) or " "), dtype=np.float32
-            )
-        return vector
-
-    def kb_vectors(
-        self, phrases: Sequence[str], passages: Sequence[str]
-    ) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
-        """Vectors of the KB's `phrases` (as queries) and `passages` (answers, as passages).
-
-        Each text's vector is cached on disk by its content, so an admin's edit to one entry
-        embeds that entry's texts only (the demo KB from nothing, about 2,000 texts, takes about
-        75 s here on one thread: its answers are long).
-        """
+    def vectors(
+        self, batches: Sequence[tuple[str, Sequence[str], Callable[[list[str]], Any]]]
+    ) -> list[NDArray[np.float32]]:
+        """Per `(kind, texts, encode)` batch, the texts' vectors (from the file, or from
+        `encode` for what it lacks, then saved)."""
         store = self._load()
-        asked = [_key("query", t) for t in phrases]
-        told = [_key("passage", t) for t in passages]
-        # KB phrasings are questions too, so they get the "query:" prefix (e5 pairs like with
-        # like); answers are what e5 calls passages.
+        keyed = [[_key(kind, text) for text in texts] for kind, texts, _ in batches]
         added = [
-            self._embed_missing(store, asked, phrases, self._model.query),
-            self._embed_missing(store, told, passages, self._model.passage),
+            self._embed_missing(store, keys, texts, encode)
+            for keys, (_, texts, encode) in zip(keyed, batches, strict=True)
         ]
-        keys = asked + told
         if any(added):
-            self._save(store, keep=set(keys))
-        vectors = np.stack([store[k] for k in keys]) if keys else np.zeros((0, 0), np.float32)
-        return vectors[: len(phrases)], vectors[len(phrases) :]
+            self._save(store, keep={key for keys in keyed for key in keys})
+        return [
+            np.stack([store[k] for k in keys]) if keys else np.zeros((0, 0), np.float32)
+            for keys in keyed
+        ]
 
     def _embed_missing(
         self,
@@ -132,9 +120,12 @@ class E5Embedder:
         if not missing:
             return False
         # A new KB takes about a minute here (a KB edit, only its new texts): say why we wait.
-        log.info("embedding %d new KB texts (cached for the next start)", len(missing))
-        with self._lock:
-            rows = np.asarray(encode([t[:2000] or " " for t in missing.values()]), np.float32)
+        log.info(
+            "embedding %d new KB texts with %s (cached for the next start)",
+            len(missing),
+            self._model_id,
+        )
+        rows = np.asarray(encode([t[:2000] or " " for t in missing.values()]), np.float32)
         for key, row in zip(missing, rows.reshape(len(missing), -1), strict=True):
             store[key] = row
         return True
@@ -143,9 +134,8 @@ class E5Embedder:
     def _path(self) -> Path | None:
         if self._cache_dir is None:
             return None
-        return (
-            self._cache_dir / f"kb-vectors-{hashlib.sha256(MODEL_ID.encode()).hexdigest()[:12]}.npz"
-        )
+        digest = hashlib.sha256(self._model_id.encode()).hexdigest()[:12]
+        return self._cache_dir / f"{self._prefix}-{digest}.npz"
 
     def _load(self) -> dict[str, NDArray[np.float32]]:
         path = self._path
@@ -175,6 +165,48 @@ class E5Embedder:
             temporary.replace(path)
         except OSError as error:
             log.warning("cannot cache KB embeddings in %s: %s", path.parent, error)
+
+
+class E5Embedder:
+    """Encodes questions and (cached) KB phrasings."""
+
+    def __init__(self, model: Any, cache_dir: Path | None) -> None:
+        self._model = model
+        self._cache = VectorCache(cache_dir, MODEL_ID)
+        self._lock = threading.Lock()  # the C engine is not documented as re-entrant
+
+    def _tokens(self, text: str) -> int:
+        return int(self._model.token_count(text, is_query=True))
+
+    def encode_query(self, text: str) -> NDArray[np.float32]:
+        with self._lock:
+            vector: NDArray[np.float32] = np.asarray(
+                self._model.query(query_tail(text, self._tokens) or " "), dtype=np.float32
+            )
+        return vector
+
+    def kb_vectors(
+        self, phrases: Sequence[str], passages: Sequence[str]
+    ) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+        """Vectors of the KB's `phrases` (as queries) and `passages` (answers, as passages),
+        cached (the demo KB from nothing, about 2,000 texts, takes about 75 s here on one
+        thread: its answers are long)."""
+        # KB phrasings are questions too, so they get the "query:" prefix (e5 pairs like with
+        # like); answers are what e5 calls passages.
+        asked, told = self._cache.vectors(
+            [
+                ("query", phrases, self._locked(self._model.query)),
+                ("passage", passages, self._locked(self._model.passage)),
+            ]
+        )
+        return asked, told
+
+    def _locked(self, encode: Callable[[list[str]], Any]) -> Callable[[list[str]], Any]:
+        def call(texts: list[str]) -> Any:
+            with self._lock:
+                return encode(texts)
+
+        return call
 
 
 def _key(kind: str, text: str) -> str:

