@@ -46,6 +46,9 @@ MATCHER = Matcher(DEMO, THRESHOLDS, "frontdesk", glossary=glossary(), dialect=di
         ("老师您好，我是大二的学生，想问一下补考什么时候开始呀，谢谢老师", "jwc-makeup-exam"),
         ("How do I print my transcript?", "jwc-transcript"),
         ("I lost my campus card", "card-loss-report"),
+        # Opening hours, however they are said (the hospital's guide says 上班).
+        ("校医院周末开门吗", "hospital-visit"),
+        ("食堂几点营业", "hqc-canteen"),
     ],
 )
 def test_best_candidate(question: str, entry: str) -> None:
