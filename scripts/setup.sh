@@ -11,12 +11,14 @@ python=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+.venv/bin/python -m pip install -qq --disable-pip-version-check --upgrade pip
+# -qq: errors still show (and fail the script); setuptools' notice that an editable install
+# imports through a finder, ten lines on every start, does not.
 if [ "$want_tests" = "--tests" ]; then
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[embeddings,test]"
+  .venv/bin/python -m pip install -qq --disable-pip-version-check -c constraints.txt -e ".[embeddings,test]"
   if [ -f package.json ]; then
     npm ci --silent --no-audit --no-fund
   fi
 else
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[embeddings]"
+  .venv/bin/python -m pip install -qq --disable-pip-version-check -c constraints.txt -e ".[embeddings]"
 fi
