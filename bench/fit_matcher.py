@@ -202,11 +202,11 @@ def orphans(mode: Mode, cases: list[Labelled]) -> list[Orphan]:
                 if embedding.chunk_vectors is None
                 else embedding.chunk_vectors[np.isin(line_owners, kept)],
                 companion
-                if (companion := embedding.companion) is None or companion.passage_vectors is None
-                else Embedding(
-                    companion.encode_query,
-                    companion.phrase_vectors[rows],
-                    companion.passage_vectors[kept],
+                if (companion := embedding.companion) is None
+                else replace(
+                    companion,
+                    phrase_vectors=companion.phrase_vectors[rows],
+                    passage_vectors=companion.passage_vectors[kept],
                 ),
             )
         matcher = matcher_with_builtins(smaller, mode.matcher.thresholds, "frontdesk", subset)
@@ -450,11 +450,15 @@ def mixed_wrong(fitted: Fitted, tau: float, gated: bool) -> float:
     """Wrong answers at `tau`, of all questions, on traffic IN_SCOPE_SHARE in scope: wrong
     entries among in-scope questions and answers to out-of-scope ones, each at its dev rate.
     With `gated` false, as if the complaint cues caught nothing."""
+    wrong_inside, answered_outside = wrong_rates(fitted, tau, gated)
+    return float(IN_SCOPE_SHARE * wrong_inside + (1 - IN_SCOPE_SHARE) * answered_outside)
+
+
+def wrong_rates(fitted: Fitted, tau: float, gated: bool) -> tuple[float, float]:
+    """At `tau`: wrong entries among in-scope questions, and answers among out-of-scope ones."""
     inside = fitted.inside
     answered = (fitted.confidence if gated else fitted.ungated) >= tau
-    wrong_inside = (answered & (fitted.y == 0))[inside].mean()
-    answered_outside = answered[~inside].mean()
-    return float(IN_SCOPE_SHARE * wrong_inside + (1 - IN_SCOPE_SHARE) * answered_outside)
+    return float((answered & (fitted.y == 0))[inside].mean()), float(answered[~inside].mean())
 
 
 def blind_wrong(fitted: Fitted, tau: float) -> float:
@@ -471,10 +475,8 @@ def mixed_wrong_error(fitted: Fitted, tau: float) -> float:
     dev split's in-scope (or out-of-scope) questions, each question counted once across the fold
     splits (the cues' share is taken as known)."""
     inside = fitted.inside
-    answered = fitted.ungated >= tau
     splits = len(FOLD_SEEDS)
-    wrong_inside = (answered & (fitted.y == 0))[inside].mean()
-    answered_outside = answered[~inside].mean()
+    wrong_inside, answered_outside = wrong_rates(fitted, tau, gated=False)
     variance = IN_SCOPE_SHARE**2 * wrong_inside * (1 - wrong_inside) / (inside.sum() / splits)
     variance += (
         (1 - IN_SCOPE_SHARE) ** 2

@@ -144,10 +144,18 @@ class Embedding:
     passage_vectors: FloatArray | None = None
     gloss_vectors: FloatArray | None = None
     chunk_vectors: FloatArray | None = None
-    # A second encoder of another family, which reads the whole raw question (e5 reads its
-    # telling end): its `phrase_vectors` and `passage_vectors` as above. The fitted full ranker
-    # weighs its cosines beside e5's.
-    companion: Embedding | None = None
+    # A second encoder of another family; the fitted full ranker weighs its cosines beside e5's.
+    companion: Companion | None = None
+
+
+@dataclass(frozen=True)
+class Companion:
+    """The second encoder: it reads the whole raw question (e5 reads its telling end).
+    `phrase_vectors` and `passage_vectors` as in `Embedding`, both required."""
+
+    encode_query: Callable[[str], Sequence[float] | FloatArray]
+    phrase_vectors: FloatArray
+    passage_vectors: FloatArray
 
 
 class Matcher:
@@ -245,7 +253,6 @@ class Matcher:
             companion = embedding.companion
             if companion is not None and (
                 len(companion.phrase_vectors) != len(texts)
-                or companion.passage_vectors is None
                 or len(companion.passage_vectors) != len(kb.entries)
             ):
                 raise ValueError("companion vectors do not match the KB's phrasings and entries")
@@ -556,7 +563,7 @@ class Matcher:
             else:
                 columns.update(dict.fromkeys(SEMANTIC_EVIDENCE, zeros))
             companion = self._embedding.companion
-            if companion is not None and companion.passage_vectors is not None:
+            if companion is not None:
                 if cleaned:
                     # The raw message: this encoder was trained on text as people write it.
                     second = np.asarray(companion.encode_query(text), np.float32)

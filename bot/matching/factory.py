@@ -13,7 +13,7 @@ from bot.matching.embeddings import E5Embedder, load_model
 from bot.matching.use import UseEmbedder, load_use
 from intents.decision import Thresholds
 from intents.kb import KnowledgeBase
-from intents.matcher import Embedding, Matcher
+from intents.matcher import Companion, Embedding, Matcher
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ def kb_embedding(embedder: E5Embedder, companion: UseEmbedder, kb: KnowledgeBase
         passage_vectors=told[: len(answers)],
         gloss_vectors=asked[len(phrases) :],
         chunk_vectors=told[len(answers) :],
-        companion=Embedding(companion.encode_query, second_asked, second_told),
+        companion=Companion(companion.encode_query, second_asked, second_told),
     )
 
 
