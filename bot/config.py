@@ -25,8 +25,10 @@ class MatchingSettings:
     answer: float = 0.85
     answer_lexical: float = 0.85  # when the embedding model is off or missing
     margin: float = 0.02
+    answer_share: float = 0.70
     suggest: float = 0.20
     max_suggestions: int = 3
+    choice_floor: float = 0.01
     embeddings: bool = True
     # The encoder's threads, and how long (GNU OpenMP spin iterations) an idle one spins
     # before it sleeps; see config.toml.
@@ -119,13 +121,15 @@ def settings_from_mapping(
         frontdesk_unit=reader.get("frontdesk.unit", str, defaults.frontdesk_unit),
         admins=tuple(reader.get("frontdesk.admins", list, list(defaults.admins))),
         matching=MatchingSettings(
-            answer=reader.number("matching.answer", match_default.answer),
-            answer_lexical=reader.number("matching.answer_lexical", match_default.answer_lexical),
-            margin=reader.number("matching.margin", match_default.margin),
-            suggest=reader.number("matching.suggest", match_default.suggest),
+            answer=reader.share("matching.answer", match_default.answer),
+            answer_lexical=reader.share("matching.answer_lexical", match_default.answer_lexical),
+            margin=reader.share("matching.margin", match_default.margin),
+            answer_share=reader.share("matching.answer_share", match_default.answer_share),
+            suggest=reader.share("matching.suggest", match_default.suggest),
             max_suggestions=reader.get(
                 "matching.max_suggestions", int, match_default.max_suggestions
             ),
+            choice_floor=reader.share("matching.choice_floor", match_default.choice_floor),
             embeddings=_env_flag(environ, "FRONTDESK_EMBEDDINGS")
             if "FRONTDESK_EMBEDDINGS" in environ
             else reader.get("matching.embeddings", bool, match_default.embeddings),
@@ -218,6 +222,13 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f"{self._source}: {dotted} must be a number, got {value!r}")
         return float(value)
+
+    def share(self, dotted: str, default: float) -> float:
+        """A number from 0 to 1: a probability the matcher's confidence is compared with."""
+        value = self.number(dotted, default)
+        if not 0.0 <= value <= 1.0:
+            raise ConfigError(f"{self._source}: {dotted} must be between 0 and 1, got {value!r}")
+        return value
 
     def table(self, dotted: str) -> Mapping[str, Any]:
         value = self._lookup(dotted)

@@ -25,14 +25,24 @@ class Thresholds:
     margin: float  # and its lead over the runner-up
     suggest: float  # best score needed to offer "did you mean" choices
     max_suggestions: int = 3
+    # And the best entry's own probability among the entries: a message that could be about
+    # several guides ("宿舍", "证明") is offered them, not answered with one.
+    share: float = 0.0
+    # A candidate is offered as a choice only from this probability up: the best one always.
+    choice_floor: float = 0.0
 
 
 @dataclass(frozen=True)
 class Decision:
-    """`answer` with `entry`, `suggest` the candidates, or `route` a ticket to `unit`."""
+    """`answer` with `entry`, `suggest` the `choices`, or `route` a ticket to `unit`.
+
+    `candidates` are the best-ranked entries whatever the decision (reports and the JSON
+    contract list them); `choices`, for `suggest` only, are those worth a student's tap.
+    """
 
     kind: DecisionKind
     entry: str | None
     unit: str | None
     score: float
     candidates: tuple[Candidate, ...]
+    choices: tuple[str, ...] = ()

@@ -20,9 +20,9 @@ Every entry gets a row of evidence, each value comparable across KBs:
 A linear ranker fitted on the dev set (`intents/fitted.py`) turns a row into a score; a softmax
 over entries gives each candidate's probability, the same softmax with "none of these" (a
 fitted score, lower when the message asks something) says how likely any entry is meant, and a
-logistic calibration of that
-verdict gives the confidence that decides: answer only with a clear winner (confidence and
-margin from config), offer choices when unsure, route otherwise — and never answer a complaint.
+logistic calibration of that verdict gives the confidence that decides: answer only with a clear
+winner (confidence, margin and share from config), offer the likely choices when unsure, route
+otherwise — and never answer a complaint.
 """
 
 from __future__ import annotations
@@ -360,10 +360,20 @@ class Matcher:
         confidence = round(evidence.confidence, 4)
         t = self._thresholds
         complaint = self.is_complaint(query, best.entry)
-        if not complaint and confidence >= t.answer and margin >= t.margin:
+        decisive = margin >= t.margin and best.score >= t.share
+        if not complaint and confidence >= t.answer and decisive:
             return Decision("answer", best.entry, best.unit, confidence, candidates)
         if not complaint and confidence >= t.suggest:
-            return Decision("suggest", None, mentioned or best.unit, confidence, candidates)
+            # A choice the ranker gives next to no chance is noise on the student's screen
+            # ("体检" offered the president's mailbox and military service at 9 % and 1 %).
+            choices = tuple(
+                c.entry
+                for c in candidates[: t.max_suggestions]
+                if c is best or c.score >= t.choice_floor
+            )
+            return Decision(
+                "suggest", None, mentioned or best.unit, confidence, candidates, choices
+            )
         # A ticket: for the unit the student named, else the likely owner, else the front desk.
         # Meaning alone finds some unit for anything; only the KB's own words justify a guess.
         # A complaint names what it is about (食堂, 宿管) even when little else matches.

@@ -92,5 +92,6 @@ def describe(question: str, decision: Decision, kb: KnowledgeBase) -> str:
     for rank, candidate in enumerate(decision.candidates, start=1):
         known = kb.by_id.get(candidate.entry)
         text = known.question if known else ""
-        lines.append(f"  {rank}. {candidate.score:.3f}  {candidate.entry}  {text}")
+        offered = "  (offered)" if candidate.entry in decision.choices else ""
+        lines.append(f"  {rank}. {candidate.score:.3f}  {candidate.entry}  {text}{offered}")
     return "\n".join(lines)

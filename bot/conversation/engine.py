@@ -149,8 +149,7 @@ class Conversation:
         if decision.kind == "answer" and decision.entry is not None and decision.entry in kb.by_id:
             return self._answer(decision.entry, text, state)
         if decision.kind == "suggest" and decision.candidates:
-            limit = self._settings.matching.max_suggestions
-            offered = tuple(c.entry for c in decision.candidates[:limit] if c.entry in kb.by_id)
+            offered = tuple(e for e in decision.choices if e in kb.by_id)
             buttons = tuple(Button(kb.entry(e).question, f"pick:{e}") for e in offered)
             buttons += (Button(say("btn_none", lang), "none"),)
             unit = decision.unit or (decision.candidates[0].unit if decision.candidates else None)

@@ -97,8 +97,10 @@ def build_matcher(kb: KnowledgeBase, settings: Settings, cache_dir: Path | None)
     thresholds = Thresholds(
         answer=matching.answer if embedding is not None else matching.answer_lexical,
         margin=matching.margin,
+        share=matching.answer_share,
         suggest=matching.suggest,
         max_suggestions=matching.max_suggestions,
+        choice_floor=matching.choice_floor,
     )
     return matcher_with_builtins(kb, thresholds, settings.frontdesk_unit, embedding)
 

@@ -22,6 +22,7 @@ def test_repository_config_loads_and_matches_the_documented_defaults() -> None:
     assert settings.sla.working_hours[0] == (time(8, 30), time(12, 0))
     assert settings.telegram.token is None
     assert (settings.matching.encoder_threads, settings.matching.encoder_spin) == (2, 1000)
+    assert settings.matching.choice_floor == 0.01
 
 
 @pytest.mark.parametrize(
@@ -52,6 +53,8 @@ def test_environment_overrides_the_file(
     [
         ({"matching": {"answer": "high"}}, "matching.answer must be a number"),
         ({"matching": {"answer_lexical": [1]}}, "matching.answer_lexical must be a number"),
+        ({"matching": {"answer": 85}}, "matching.answer must be between 0 and 1, got 85"),
+        ({"matching": {"choice_floor": -0.1}}, "matching.choice_floor must be between 0 and 1"),
         ({"sla": {"clock": "lunar"}}, "sla.clock must be 'natural' or 'working'"),
         ({"sla": {"working_hours": ["9-17"]}}, "is not 'HH:MM-HH:MM'"),
         ({"channels": {"telegram": {"unit_groups": {"nic": "group"}}}}, "must be chat ids"),

@@ -6,6 +6,7 @@ offered first, or a ticket for a unit. The confusable pairs are here on purpose.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -125,6 +126,55 @@ def test_candidates_always_three_best_first_scores_in_range() -> None:
         assert scores == sorted(scores, reverse=True)
         assert all(0.0 <= s <= 1.0 for s in scores)
         assert 0.0 <= decision.score <= 1.0
+
+
+def matcher_with(**thresholds: float) -> Matcher:
+    return Matcher(
+        DEMO, replace(THRESHOLDS, **thresholds), "frontdesk", glossary=glossary(), dialect=dialect()
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "share", "kind"),
+    [
+        # "宿舍" could be about changing rooms, parcels or the network: the best of them holds
+        # under half of the probability, though the confidence that it is one of them is high.
+        ("宿舍", 0.0, "answer"),
+        ("宿舍", 0.7, "suggest"),
+        ("请假", 0.7, "answer"),  # one guide is meant: answered still
+    ],
+)
+def test_a_message_that_fits_several_guides_is_offered_them(
+    question: str, share: float, kind: str
+) -> None:
+    decision = matcher_with(share=share).match(question)
+    assert decision.kind == kind, decision
+
+
+@pytest.mark.parametrize(
+    ("floor", "offered"),
+    [
+        (0.0, ("card-loss-report", "card-replace", "cwc-bank-card")),
+        (0.01, ("card-loss-report", "card-replace")),
+    ],
+)
+def test_choices_leave_out_entries_given_next_to_no_chance(
+    floor: float, offered: tuple[str, ...]
+) -> None:
+    decision = matcher_with(choice_floor=floor).match("卡")
+    assert decision.kind == "suggest", decision
+    assert decision.choices == offered
+    # The JSON contract's candidates are not cut: they stay the three best.
+    assert [c.entry for c in decision.candidates[:3]] == list(offered) + ["cwc-bank-card"] * (
+        3 - len(offered)
+    )
+
+
+def test_choices_are_only_offered_with_a_suggestion() -> None:
+    for question in ["请假", "宿舍网口坏了报修", "我要投诉食堂的卫生太差了"]:
+        decision = matcher_with(choice_floor=0.01).match(question)
+        assert decision.kind != "suggest", decision
+        assert decision.choices == ()
 
 
 def test_synonyms_an_admin_adds_take_effect() -> None:

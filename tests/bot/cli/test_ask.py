@@ -83,6 +83,14 @@ def test_human_form_names_the_decision_and_candidates(cli: CliRunner) -> None:
     assert "candidates:" in result.out
 
 
+def test_human_form_marks_the_choices_a_student_is_offered(cli: CliRunner) -> None:
+    result = cli("ask", "--kb", str(MINIMAL_KB), "没参加考试")
+    assert result.code == 0
+    lines = {line.split()[2]: line for line in result.out.splitlines() if line.startswith("  ")}
+    assert lines["jwc-makeup-exam"].endswith("(offered)")
+    assert not lines["nic-wifi-connect"].endswith("(offered)")
+
+
 def test_no_question_is_a_clear_error(cli: CliRunner) -> None:
     result = cli("ask", "--kb", str(MINIMAL_KB))
     assert result.code == 1

@@ -22,7 +22,7 @@ class Step:
     value: str = ""
     expect: tuple[str, ...] = ()  # substrings the student sees
     buttons: tuple[str, ...] = ()  # labels the student is offered
-    absent: tuple[str, ...] = ()  # substrings that must not appear
+    absent: tuple[str, ...] = ()  # substrings that must not appear, in text or on a button
 
 
 def say(
@@ -49,7 +49,13 @@ DIALOGUES: dict[str, list[Step]] = {
         Step("command", "status", ("#1", "教务处", "待受理", "还剩 1 天")),
     ],
     "did you mean, then a choice": [
-        say("没参加考试", "您是想问", buttons=("生病了期末考试能申请缓考吗？", "都不是，转人工")),
+        # Only the likely guides: the Wi-Fi one, a 0.1 % candidate, is not a choice.
+        say(
+            "没参加考试",
+            "您是想问",
+            buttons=("生病了期末考试能申请缓考吗？", "都不是，转人工"),
+            absent=("校园无线网连不上怎么办？",),
+        ),
         press("考试挂科了什么时候补考？", "补考安排在下学期"),
     ],
     "did you mean, none of these": [
@@ -169,7 +175,8 @@ def _run(desk: FrontDesk, clock: ManualClock, steps: list[Step]) -> None:
         for expected in step.expect:
             assert expected in student.text, f"{where}: {expected!r} not in {student.text!r}"
         for unwanted in step.absent:
-            assert unwanted not in student.text, f"{where}: {unwanted!r} in {student.text!r}"
+            seen = [student.text, *student.buttons]
+            assert not any(unwanted in part for part in seen), f"{where}: {unwanted!r} in {seen}"
         for label in step.buttons:
             assert label in student.buttons, f"{where}: no button {label!r} in {student.buttons}"
 
