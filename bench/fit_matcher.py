@@ -247,11 +247,10 @@ def fit_confidence(
 
 
 def offered_choices(logits: np.ndarray, gate: Thresholds) -> list[int]:
-    """The entries a suggestion offers (as Matcher.match does): the best few, those under
-    `gate.choice_floor` left out."""
+    """The entries a suggestion offers, as Matcher.match offers them."""
     probabilities = LinearRanker.probabilities(logits.astype(np.float32))
-    order = np.argsort(-logits, kind="stable")[: gate.max_suggestions]
-    return [int(j) for j in order if j == order[0] or probabilities[j] >= gate.choice_floor]
+    order = np.argsort(-logits, kind="stable")
+    return [int(j) for j in order[: gate.choice_count(probabilities[order].tolist())]]
 
 
 def probability(w: np.ndarray, rows: np.ndarray) -> np.ndarray:

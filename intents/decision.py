@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -30,6 +31,11 @@ class Thresholds:
     share: float = 0.0
     # A candidate is offered as a choice only from this probability up: the best one always.
     choice_floor: float = 0.0
+
+    def choice_count(self, scores: Sequence[float]) -> int:
+        """How many of the candidates scored `scores` (best first) a suggestion offers."""
+        offered = scores[: self.max_suggestions]
+        return max(1, sum(1 for score in offered if score >= self.choice_floor))
 
 
 @dataclass(frozen=True)

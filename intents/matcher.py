@@ -366,11 +366,8 @@ class Matcher:
         if not complaint and confidence >= t.suggest:
             # A choice the ranker gives next to no chance is noise on the student's screen
             # ("体检" offered the president's mailbox and military service at 9 % and 1 %).
-            choices = tuple(
-                c.entry
-                for c in candidates[: t.max_suggestions]
-                if c is best or c.score >= t.choice_floor
-            )
+            offered = candidates[: t.choice_count([c.score for c in candidates])]
+            choices = tuple(c.entry for c in offered)
             return Decision(
                 "suggest", None, mentioned or best.unit, confidence, candidates, choices
             )

@@ -148,7 +148,7 @@ class Conversation:
         kb = self._matching.kb
         if decision.kind == "answer" and decision.entry is not None and decision.entry in kb.by_id:
             return self._answer(decision.entry, text, state)
-        if decision.kind == "suggest" and decision.candidates:
+        if decision.kind == "suggest" and decision.choices:
             offered = tuple(e for e in decision.choices if e in kb.by_id)
             buttons = tuple(Button(kb.entry(e).question, f"pick:{e}") for e in offered)
             buttons += (Button(say("btn_none", lang), "none"),)
