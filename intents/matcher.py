@@ -37,7 +37,6 @@ import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz import fuzz, process
 
-from intents import fitted
 from intents.audience import AUDIENCES, audiences
 from intents.complaints import asks, is_complaint
 from intents.decision import Candidate, Decision, Thresholds
@@ -54,6 +53,7 @@ from intents.segment import Segmenter
 from intents.synonyms import Synonyms
 from intents.translate import Translator
 from intents.units import UnitNames
+from intents.weights import fitted_models
 
 FloatArray = NDArray[np.float32]
 
@@ -256,16 +256,14 @@ class Matcher:
                 or len(companion.passage_vectors) != len(kb.entries)
             ):
                 raise ValueError("companion vectors do not match the KB's phrasings and entries")
-        full = embedding is not None
-        self._ranker = ranker or (fitted.FULL_RANKER if full else fitted.LEXICAL_RANKER)
+        shipped_ranker, shipped_calibration = fitted_models(kb, full=embedding is not None)
+        self._ranker = ranker or shipped_ranker
         read = {name.removeprefix(LATIN) for name in self._ranker.names}
         if (embedding is None or embedding.companion is None) and read & set(COMPANION_EVIDENCE):
             raise ValueError(
                 "the ranker reads the companion encoder: embedding.companion is missing"
             )
-        self._calibration = calibration or (
-            fitted.FULL_CONFIDENCE if full else fitted.LEXICAL_CONFIDENCE
-        )
+        self._calibration = calibration or shipped_calibration
 
     @property
     def uses_embeddings(self) -> bool:

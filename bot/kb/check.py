@@ -16,6 +16,7 @@ from bot.kb.problems import Problem
 from bot.kb.toml_source import read_toml
 from intents.decision import Decision
 from intents.kb import KnowledgeBase
+from intents.weights import THIN_KB_SIMILAR, is_thin
 
 Match = Callable[[str], Decision]
 
@@ -48,6 +49,9 @@ class CheckReport:
     ambiguities: tuple[Problem, ...]
     entries: int
     units: int
+    # Set when the KB is thin (see intents.weights): its similar questions per entry, on
+    # average, and the entries that list the fewest.
+    thin: tuple[float, tuple[tuple[str, int], ...]] | None = None
 
     @property
     def ok(self) -> bool:
@@ -68,8 +72,25 @@ def check_kb(directory: Path, build_match: Callable[[KnowledgeBase], Match]) -> 
     match = build_match(kb)
     results = tuple(CaseResult(case, match(case.question)) for case in cases)
     return CheckReport(
-        tuple(problems), results, find_ambiguities(kb, match), len(kb.entries), len(kb.units)
+        tuple(problems),
+        results,
+        find_ambiguities(kb, match),
+        len(kb.entries),
+        len(kb.units),
+        thinness(kb),
     )
+
+
+THINNEST_SHOWN = 5
+
+
+def thinness(kb: KnowledgeBase) -> tuple[float, tuple[tuple[str, int], ...]] | None:
+    """For a thin KB, its similar questions per entry and the entries with the fewest."""
+    if not is_thin(kb):
+        return None
+    counts = sorted(((entry.id, len(entry.similar)) for entry in kb.entries), key=lambda c: c[1])
+    mean = sum(count for _, count in counts) / len(counts)
+    return mean, tuple(counts[:THINNEST_SHOWN])
 
 
 def load_regression(
@@ -156,6 +177,14 @@ def format_report(report: CheckReport) -> str:
         got = f"{decision.kind} {decision.entry or decision.unit or ''} (best {best})"
         lines.append(f"{case.where}: error: {case.question!r} should give {want}, got {got}")
     lines.extend(str(p) for p in report.ambiguities)
+    if report.thin is not None:
+        mean, fewest = report.thin
+        listed = ", ".join(f"{entry} ({count})" for entry, count in fewest)
+        lines.append(
+            f"note: the entries list {mean:.1f} similar questions on average (fewer than "
+            f"{THIN_KB_SIMILAR:.0f}): more questions get a direct answer when each entry lists "
+            f"the ways students ask it; fewest: {listed}"
+        )
     errors = sum(p.severity == "error" for p in report.problems) + len(failed)
     warnings = sum(p.severity == "warning" for p in report.problems) + len(report.ambiguities)
     if report.results or report.entries:

@@ -14,6 +14,7 @@ from bot.matching.use import UseEmbedder, load_use
 from intents.decision import Thresholds
 from intents.kb import KnowledgeBase
 from intents.matcher import Companion, Embedding, Matcher
+from intents.ranking import Calibration, LinearRanker
 
 log = logging.getLogger(__name__)
 
@@ -106,15 +107,23 @@ def build_matcher(kb: KnowledgeBase, settings: Settings, cache_dir: Path | None)
 
 
 def matcher_with_builtins(
-    kb: KnowledgeBase, thresholds: Thresholds, fallback_unit: str, embedding: Embedding | None
+    kb: KnowledgeBase,
+    thresholds: Thresholds,
+    fallback_unit: str,
+    embedding: Embedding | None,
+    models: tuple[LinearRanker, Calibration] | None = None,
 ) -> Matcher:
     """A matcher for `kb` with the built-in vocabulary, pinyin, glossaries, dictionary and
-    dialect readings (what every matcher the bot or a benchmark builds reads)."""
+    dialect readings (what every matcher the bot or a benchmark builds reads); `models`, the
+    ranker and confidence, when not the shipped ones chosen for the KB (benchmarks compare)."""
+    ranker, calibration = models if models is not None else (None, None)
     return Matcher(
         kb,
         thresholds,
         fallback_unit,
         embedding,
+        ranker=ranker,
+        calibration=calibration,
         dictionary=WORDS,
         pinyin=pinyin_table(),
         glossary=glossary(),

@@ -45,7 +45,14 @@ def test_mismatched_lengths_are_refused() -> None:
 
 @pytest.mark.parametrize(
     "model",
-    [fitted.FULL_RANKER, fitted.LEXICAL_RANKER, fitted.FULL_CONFIDENCE, fitted.LEXICAL_CONFIDENCE],
+    [
+        fitted.FULL_RANKER,
+        fitted.THIN_RANKER,
+        fitted.LEXICAL_RANKER,
+        fitted.FULL_CONFIDENCE,
+        fitted.THIN_CONFIDENCE,
+        fitted.LEXICAL_CONFIDENCE,
+    ],
 )
 def test_the_shipped_weights_are_finite_and_scales_positive(
     model: LinearRanker | Calibration,

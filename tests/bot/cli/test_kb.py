@@ -20,12 +20,23 @@ from tests.bot.cli.conftest import CliRunner
 ROOT = Path(__file__).parents[3]
 DEMO_KB = ROOT / "kb"
 BROKEN = ROOT / "tests" / "data" / "kb" / "broken"
+MINIMAL_KB = ROOT / "tests" / "data" / "kb" / "minimal"  # 1.75 similar questions per entry
 
 
 def test_demo_kb_passes_its_own_check(cli: CliRunner) -> None:
     result = cli("kb", "check", "--kb", str(DEMO_KB))
     assert result.code == 0, result.out + result.err
     assert "regression" in result.out
+    assert "similar questions on average" not in result.out  # 5.4 per entry
+
+
+def test_a_thin_kb_is_told_which_entries_list_the_fewest_ways_of_asking(cli: CliRunner) -> None:
+    result = cli("kb", "check", "--kb", str(MINIMAL_KB))
+    assert result.code == 0, result.out + result.err
+    note = [line for line in result.out.splitlines() if line.startswith("note:")]
+    assert len(note) == 1, result.out
+    assert "1.8 similar questions on average" in note[0]
+    assert "fewest: jwc-deferred-exam (1)," in note[0]
 
 
 def test_demo_kb_passes_its_own_check_with_the_embedding_model() -> None:

@@ -1,0 +1,34 @@
+"""Which fitted weights a matcher ranks and calibrates with: by mode, and by the KB's shape."""
+
+from __future__ import annotations
+
+from intents import fitted
+from intents.kb import KnowledgeBase
+from intents.ranking import Calibration, LinearRanker
+
+# A KB whose entries list fewer similar questions than this, on average, is ranked with the
+# THIN weights: fitted on the dev questions asked of the demo KB and of a copy of it thinned to
+# two similar questions per entry (bench/fit_matcher.py). In 5-fold CV, asked of that copy,
+# they find the right entry first for 89.6 % of the in-scope dev questions and answer 57 %
+# directly at 0.85 (1.5 % wrong), where the demo KB's own weights find 88.2 % and answer 54.5 %;
+# with three similar questions per entry 90.7 / 59.5 % against 90.3 / 58.0 %; with four, a tie
+# (91.9 / 63.5 %). On the demo KB itself (5.4 per entry) they answer 66.6 % directly against
+# its own weights' 68.0 %, so a KB that lists four or more keeps those.
+THIN_KB_SIMILAR = 4.0
+
+
+def is_thin(kb: KnowledgeBase) -> bool:
+    """Whether the KB's entries list few similar questions (DESIGN.md's example lists two)."""
+    if not kb.entries:
+        return False
+    similar = sum(len(entry.similar) for entry in kb.entries) / len(kb.entries)
+    return similar < THIN_KB_SIMILAR
+
+
+def fitted_models(kb: KnowledgeBase, full: bool) -> tuple[LinearRanker, Calibration]:
+    """The ranker and answer confidence for `kb`: with the embeddings (`full`) or without."""
+    if not full:
+        return fitted.LEXICAL_RANKER, fitted.LEXICAL_CONFIDENCE
+    if is_thin(kb):
+        return fitted.THIN_RANKER, fitted.THIN_CONFIDENCE
+    return fitted.FULL_RANKER, fitted.FULL_CONFIDENCE
