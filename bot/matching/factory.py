@@ -15,6 +15,7 @@ from intents.decision import Thresholds
 from intents.kb import KnowledgeBase
 from intents.matcher import Companion, Embedding, Matcher
 from intents.ranking import Calibration, LinearRanker
+from intents.weights import THIN_KB_SIMILAR, is_thin
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,12 @@ def build_matcher(kb: KnowledgeBase, settings: Settings, cache_dir: Path | None)
             embedding = kb_embedding(
                 E5Embedder(model, cache_dir), UseEmbedder(second, cache_dir), kb
             )
+    if embedding is not None and is_thin(kb):
+        log.info(
+            "the KB lists few similar questions per entry (fewer than %d on average): ranking"
+            " with the weights fitted for thin KBs; `frontdesk kb check` names the thinnest",
+            THIN_KB_SIMILAR,
+        )
     # Each mode has its own confidence model, so each has the threshold fitted for it.
     thresholds = Thresholds(
         answer=matching.answer if embedding is not None else matching.answer_lexical,

@@ -20,6 +20,7 @@ from intents.kb import KnowledgeBase
 from intents.matcher import Embedding, Matcher
 
 MINIMAL = Path(__file__).parents[2] / "data" / "kb" / "minimal"
+ROOT = Path(__file__).parents[3]
 
 
 def cached_rows(folder: Path) -> int:
@@ -229,3 +230,16 @@ def test_the_encoder_reads_chinese_synonyms_as_the_kb_says_them(tmp_path: Path) 
     assert not np.array_equal(
         english["cos_best"], matcher.signals("lost my 校园卡").columns["cos_best"]
     )
+
+
+@pytest.mark.parametrize(("kb_dir", "thin"), [(MINIMAL, True), (ROOT / "kb", False)])
+def test_a_thin_kb_is_told_in_the_log(
+    caplog: pytest.LogCaptureFixture, kb_dir: Path, thin: bool
+) -> None:
+    """The minimal KB lists 1.75 similar questions per entry, the demo KB 5.4. (The vectors are
+    cached where the CLI keeps them: the demo KB's are embedded once.)"""
+    settings = settings_from_mapping({}, {}, kb_dir=kb_dir)
+    with caplog.at_level(logging.INFO, logger="bot.matching.factory"):
+        matcher = build_matcher(load_kb(kb_dir), settings, ROOT / ".cache" / "frontdesk")
+    assert matcher.uses_embeddings
+    assert any("fitted for thin KBs" in r.getMessage() for r in caplog.records) is thin
