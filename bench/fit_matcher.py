@@ -285,7 +285,7 @@ def probability(w: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-(np.c_[rows, np.ones(len(rows))] @ w)))
 
 
-def fit_mode(mode: Mode, cases: list[Labelled], l2: float) -> Fitted:
+def fit_mode(mode: Mode, cases: list[Labelled], l2: float, columns_of: str | None = None) -> Fitted:
     """Cross-validated quality, and the mode's two models fitted on all of the dev split.
 
     The confidence is fitted on out-of-fold ranker scores (for the final model too): at run
@@ -411,9 +411,11 @@ def fit_mode(mode: Mode, cases: list[Labelled], l2: float) -> Fitted:
     def names(values: tuple[str, ...]) -> str:
         return "(" + ", ".join(f'"{v}"' for v in values) + ",)"
 
+    # A mode that reads an earlier one's columns (`columns_of`) names them by reference.
+    columns = names(mode.ranker_names) if columns_of is None else f"{columns_of}_RANKER.names"
     source = (
         f"{mode.name}_RANKER = LinearRanker(\n"
-        f"    names={names(mode.ranker_names)},\n"
+        f"    names={columns},\n"
         f"    means={numbers(mean)},\n    scales={numbers(scale)},\n"
         f"    weights={numbers(ranker)},\n    none={ranker_none:.5g},\n"
         f"    none_cues={names(NONE_CUES)},\n    none_weights={numbers(ranker_cues)},\n)\n"
@@ -629,8 +631,11 @@ def main() -> None:
             sys.exit("--write rewrites every mode: leave out --mode")
         modes = [mode for mode in modes if mode.name == args.mode.upper()]
     source = HEADER
-    for mode in modes:
-        fitted = fit_mode(mode, cases, args.l2)
+    for number, mode in enumerate(modes):
+        columns_of = next(
+            (m.name for m in modes[:number] if m.ranker_names == mode.ranker_names), None
+        )
+        fitted = fit_mode(mode, cases, args.l2, columns_of)
         report(mode.name, fitted)
         if fitted.thin is not None:
             report(f"{mode.name}, the same questions asked of the thin KB copy", fitted.thin)
