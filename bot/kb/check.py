@@ -16,7 +16,7 @@ from bot.kb.problems import Problem
 from bot.kb.toml_source import read_toml
 from intents.decision import Decision
 from intents.kb import KnowledgeBase
-from intents.weights import THIN_KB_SIMILAR, is_thin
+from intents.weights import THIN_KB_SIMILAR, is_thin, similar_per_entry
 
 Match = Callable[[str], Decision]
 
@@ -86,11 +86,11 @@ THINNEST_SHOWN = 5
 
 def thinness(kb: KnowledgeBase) -> tuple[float, tuple[tuple[str, int], ...]] | None:
     """For a thin KB, its similar questions per entry and the entries with the fewest."""
-    if not is_thin(kb):
+    similar = similar_per_entry(kb)
+    if similar is None or not is_thin(kb):
         return None
     counts = sorted(((entry.id, len(entry.similar)) for entry in kb.entries), key=lambda c: c[1])
-    mean = sum(count for _, count in counts) / len(counts)
-    return mean, tuple(counts[:THINNEST_SHOWN])
+    return similar, tuple(counts[:THINNEST_SHOWN])
 
 
 def load_regression(
