@@ -18,6 +18,7 @@ import argparse
 import random
 import subprocess
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
@@ -290,7 +291,7 @@ def probability(w: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-(np.c_[rows, np.ones(len(rows))] @ w)))
 
 
-def fit_mode(mode: Mode, cases: list[Labelled], l2: float, columns_of: str | None = None) -> Fitted:
+def fit_mode(mode: Mode, cases: list[Labelled], l2: float, earlier: Sequence[Mode] = ()) -> Fitted:
     """Cross-validated quality, and the mode's two models fitted on all of the dev split.
 
     The confidence is fitted on out-of-fold ranker scores (for the final model too): at run
@@ -416,8 +417,16 @@ def fit_mode(mode: Mode, cases: list[Labelled], l2: float, columns_of: str | Non
     def names(values: tuple[str, ...]) -> str:
         return "(" + ", ".join(f'"{v}"' for v in values) + ",)"
 
-    # A mode that reads an earlier one's columns (`columns_of`) names them by reference.
-    columns = names(mode.ranker_names) if columns_of is None else f"{columns_of}_RANKER.names"
+    def by_reference(
+        values: tuple[str, ...], model: str, of: Callable[[Mode], tuple[str, ...]]
+    ) -> str:
+        """`values` written out, or named by reference to the first `earlier` mode (already
+        written) whose model reads the same."""
+        same = next((m.name for m in earlier if of(m) == values), None)
+        return names(values) if same is None else f"{same}_{model}.names"
+
+    columns = by_reference(mode.ranker_names, "RANKER", lambda m: m.ranker_names)
+    confidence = by_reference(mode.confidence_names, "CONFIDENCE", lambda m: m.confidence_names)
     source = (
         f"{mode.name}_RANKER = LinearRanker(\n"
         f"    names={columns},\n"
@@ -425,7 +434,7 @@ def fit_mode(mode: Mode, cases: list[Labelled], l2: float, columns_of: str | Non
         f"    weights={numbers(ranker)},\n    none={ranker_none:.5g},\n"
         f"    none_cues={names(NONE_CUES)},\n    none_weights={numbers(ranker_cues)},\n)\n"
         f"{mode.name}_CONFIDENCE = Calibration(\n"
-        f"    names={names(mode.confidence_names)},\n"
+        f"    names={confidence},\n"
         f"    means={numbers(cmean)},\n    scales={numbers(cscale)},\n"
         f"    weights={numbers(cw[:-1])},\n    bias={cw[-1]:.5g},\n)\n"
     )
@@ -637,10 +646,7 @@ def main() -> None:
         modes = [mode for mode in modes if mode.name == args.mode.upper()]
     source = HEADER
     for number, mode in enumerate(modes):
-        columns_of = next(
-            (m.name for m in modes[:number] if m.ranker_names == mode.ranker_names), None
-        )
-        fitted = fit_mode(mode, cases, args.l2, columns_of)
+        fitted = fit_mode(mode, cases, args.l2, modes[:number])
         report(mode.name, fitted)
         if fitted.thin is not None:
             report(f"{mode.name}, the same questions asked of the thin KB copy", fitted.thin)

@@ -327,12 +327,7 @@ THIN_RANKER = LinearRanker(
     none_weights=(-0.59234,),
 )
 THIN_CONFIDENCE = Calibration(
-    names=(
-        "q_best",
-        "q_margin",
-        "over_none",
-        "logit_gap",
-    ),
+    names=FULL_CONFIDENCE.names,
     means=(
         0.6731,
         0.40643,
@@ -468,12 +463,7 @@ LEXICAL_RANKER = LinearRanker(
     none_weights=(-0.77168,),
 )
 LEXICAL_CONFIDENCE = Calibration(
-    names=(
-        "q_best",
-        "q_margin",
-        "over_none",
-        "logit_gap",
-    ),
+    names=FULL_CONFIDENCE.names,
     means=(
         0.65467,
         0.3912,
