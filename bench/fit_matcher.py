@@ -111,6 +111,9 @@ NONE_WEIGHT = 1.0
 # two test splits they answered fewer questions directly: 76.9 % / 60.9 % against 79.7 % / 68.7 %
 # (one wrong answer fewer) — they too had learnt the dev split's ways of asking. Not adopted;
 # on the 4 verdict values alone the trees (sklearn's HistGradientBoosting) lost to the logistic.
+# With folds grouped by entry (no entry's questions on both sides; one split) their CV gain was
+# gone — 0.85: 69.4 % direct at 1.36 % wrong against the logistic's 69.4 % at 1.53 %; 0.80:
+# 73.1 % / 1.89 % against 73.3 % / 1.87 % — so judge new confidence inputs that way first.
 CONFIDENCE = ("q_best", "q_margin", "over_none", "logit_gap")
 # What moves "none of these" per question: whether the message asks anything (a generic cue of
 # question words, not one written from the dev complaints). In CV it added 2 points of direct
