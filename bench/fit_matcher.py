@@ -99,6 +99,19 @@ SEMANTIC_COLUMNS = (
 # 93.4 %, confusable pairs 77 % -> 80 %, but at 0.85 69.3 % direct / 1.18 % wrong, 0.80 74.0 % /
 # 1.85 %, against 69.5 % / 1.06 % and 73.4 % / 1.71 % without it (CV seed 0, wrong answers as
 # above): the same frontier. The others bundle English models only, or fetch weights at run time.
+# Two more readings of e5's cosines (8 December 2026; CV seed 0 unless said; direct right / wrong
+# with the dev complaint cues, at 84 % in scope; no change: 0.85 69.6 % / 1.06 %, 0.80 73.5 % /
+# 1.82 %; folds grouped by entry 67.8 % / 1.40 % and 72.8 % / 1.92 %) did not move it either:
+# - how close other students' questions come to each entry (hubness, as CSLS corrects for: the
+#   mean of the 20 highest cosines between an entry's phrasings and the training folds' questions
+#   about other entries, or their out-of-scope ones), as a column, times cos_best, and subtracted
+#   from it: grouped 0.85 67.2 % / 1.43 % and 68.3 % / 1.39 %; 0.80 72.5 % / 2.04 % and 72.4 % /
+#   1.88 % (random folds looked better, 74.5 % / 1.66 % at 0.80, while the pool held questions
+#   about the very entry judged);
+# - e5 reading the question as matched (synonyms made canonical, English followed by its KB
+#   words) beside the telling end it reads now, the two cosines averaged (3 splits): 0.85 70.0 % /
+#   1.20 % against 69.9 % / 1.21 %, 0.80 73.6 % / 1.65 % against 73.6 % / 1.75 %; grouped the
+#   same (67.9 % / 1.32 %, 72.7 % / 1.82 %) — not worth a second encoding per question.
 # The asking clause's recall (see Matcher.signals) helps lexical ranking only: with the
 # embeddings it cost 0.7 points of top-1 in CV (the encoder already reads that clause).
 ASK_COLUMNS = ("ask_word_recall", "ask_bigram_recall")
@@ -143,7 +156,15 @@ NONE_WEIGHT = 1.0
 #   entries hold (many confusable pairs are one unit's, as the card centre's loss and
 #   replacement guides): 0.85 67.9 % / 1.33 %, 0.80 73.0 % / 1.90 % (random folds: 70.3 % /
 #   1.25 % and 73.8 % / 1.67 %, against 69.7 % / 1.25 % and 73.4 % / 1.68 %).
-# Neither moves the frontier; not adopted.
+# Neither moves the frontier; not adopted. Nor, on 8 December (one grouped split; the four inputs
+# alone 0.85 67.8 % / 1.40 %, 0.80 72.8 % / 1.92 %), did:
+# - how reliably this KB tells its own entries apart: each entry's similar questions asked of
+#   the KB without them (five groups, shipped weights; 5 seconds a KB), the share of an entry's
+#   that come back first, the probability the winner and runner-up trade in that run, and the
+#   mean confidence there: 0.85 66.9 % / 1.26 %, 0.80 72.4 % / 2.01 % (the share alone 67.5 % /
+#   1.33 % and 72.8 % / 1.82 %);
+# - the question's script (English questions are answered with less evidence, the KB being
+#   Chinese): 0.85 68.4 % / 1.40 %, 0.80 72.2 % / 1.92 %.
 CONFIDENCE = ("q_best", "q_margin", "over_none", "logit_gap")
 # What moves "none of these" per question: whether the message asks anything (a generic cue of
 # question words, not one written from the dev complaints). In CV it added 2 points of direct
