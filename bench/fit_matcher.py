@@ -106,8 +106,8 @@ SEMANTIC_COLUMNS = (
 #   mean of the 20 highest cosines between an entry's phrasings and the training folds' questions
 #   about other entries, or their out-of-scope ones), as a column, times cos_best, and subtracted
 #   from it: grouped 0.85 67.2 % / 1.43 % and 68.3 % / 1.39 %; 0.80 72.5 % / 2.04 % and 72.4 % /
-#   1.88 % (random folds looked better, 74.5 % / 1.66 % at 0.80, while the pool held questions
-#   about the very entry judged);
+#   1.88 % (random folds looked better, 74.5 % / 1.66 % at 0.80: a value per entry lets the
+#   ranker learn which entries students ask about, which only folds sharing entries reward);
 # - e5 reading the question as matched (synonyms made canonical, English followed by its KB
 #   words) beside the telling end it reads now, the two cosines averaged (3 splits): 0.85 70.0 % /
 #   1.20 % against 69.9 % / 1.21 %, 0.80 73.6 % / 1.65 % against 73.6 % / 1.75 %; grouped the
