@@ -1,7 +1,8 @@
 """The terminal channel: a student conversation on stdin/stdout, for trying the front desk.
 
 Translation only: lines become `Incoming` messages (a number picks one of the offered buttons,
-`/word` is a command), replies and outbox notifications are printed. All decisions are the core's.
+`/word`, with or without words after it, is a command), replies and outbox notifications are
+printed. All decisions are the core's.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import threading
 from collections.abc import Callable
 from typing import TextIO
 
+from bot.channels.commands import command_of
 from bot.conversation.messages import Button, Incoming, IncomingKind, Reply
 
 CHANNEL = "terminal"
@@ -78,8 +80,9 @@ class TerminalChat:
             index = int(stripped) - 1
             if 0 <= index < len(self._buttons):
                 return self._incoming("choice", self._buttons[index].payload)
-        if stripped.startswith("/") and len(stripped) > 1 and " " not in stripped:
-            return self._incoming("command", stripped[1:])
+        command = command_of(stripped)
+        if command:
+            return self._incoming("command", command)
         return self._incoming("text", text)
 
     def _incoming(self, kind: IncomingKind, text: str) -> Incoming:

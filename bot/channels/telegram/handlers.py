@@ -28,9 +28,10 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes
 
 from bot.app import FrontDesk
+from bot.channels.commands import command_of
 from bot.channels.telegram.payloads import CallbackPayloads
 from bot.channels.telegram.staff import STAFF_PREFIX, PendingReason, StaffDesk, StaffOutcome
-from bot.channels.telegram.translate import CHANNEL, chunks, command_of, grid, incoming, render
+from bot.channels.telegram.translate import CHANNEL, chunks, grid, incoming, render
 from bot.tickets.model import Actor
 
 log = logging.getLogger(__name__)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
+from bot.channels.commands import command_of
 from bot.conversation.messages import Button, Incoming, IncomingKind, Reply
 
 CHANNEL = "telegram"
@@ -69,13 +70,6 @@ def incoming(update: Update) -> Incoming | None:
         command = command_of(message.text)
         return make("command", command) if command else make("text", message.text)
     return make("unsupported", detail=_what(message))
-
-
-def command_of(text: str) -> str | None:
-    """`/status@FrontDeskBot now` -> "status"; None when `text` is not a command."""
-    if not text.startswith("/") or len(text) < 2 or text[1].isspace():
-        return None
-    return text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower()
 
 
 def _what(message: Message) -> tuple[str, str]:

@@ -12,7 +12,6 @@ from bot.channels.telegram.translate import (
     CALLBACK_LIMIT,
     MESSAGE_LIMIT,
     chunks,
-    command_of,
     grid,
     incoming,
     render,
@@ -69,13 +68,6 @@ def test_the_student_identity_and_language_come_along() -> None:
         language="en",
         display_name="Anna",
     )
-
-
-def test_command_words() -> None:
-    assert command_of("/queue") == "queue"
-    assert command_of("/ask@frontdesk_bot 请补充材料") == "ask"
-    assert command_of("hello /queue") is None
-    assert command_of("/") is None
 
 
 def test_long_texts_are_split_at_line_breaks() -> None:
