@@ -18,7 +18,7 @@ from bot.conversation.state import DialogueState
 from bot.conversation.texts import Language, say
 from bot.conversation.tickets_view import TicketDialogue
 from bot.tickets.errors import TicketError
-from bot.tickets.model import StudentRef
+from bot.tickets.model import StudentRef, Ticket
 from bot.tickets.service import TicketService
 from intents.meta import MetaIntent, detect_meta
 
@@ -118,8 +118,27 @@ class Conversation:
             return self._open(student, text, state, unit=None, entry_id=None)
         active = self._tickets.still_open(state.active_ticket, student)
         if active is not None:
-            return _Turn([self._tickets.follow_up(active, student, text)], state)
+            return self._follow_up(student, text, active, state)
         return self._ask(student, text, state.cleared().with_(active_ticket=None))
+
+    def _follow_up(
+        self, student: StudentRef, text: str, ticket: Ticket, state: DialogueState
+    ) -> _Turn:
+        """What the student writes while a ticket is open goes to it — unless the guide answers
+        it and it is another unit's business: "how do I reset my Wi-Fi password" after a ticket
+        about changing rooms is a new question, which the student gets answered at once instead
+        of the dormitory office reading it. One tap still adds it to the ticket."""
+        decision = self._matching.match(text[:MATCH_PREFIX_CHARS])
+        kb = self._matching.kb
+        entry = kb.by_id.get(decision.entry) if decision.entry else None
+        if decision.kind != "answer" or entry is None or entry.unit == ticket.unit:
+            return _Turn([self._tickets.follow_up(ticket, student, text)], state)
+        turn = self._answer(entry.id, text, state)
+        lang = state.language
+        add = Button(say("btn_add_to_ticket", lang, number=ticket.number), f"add:{ticket.id}")
+        *answer, ask = turn.replies
+        replies = [*answer, Reply(ask.text, (*ask.buttons, add))]
+        return _Turn(replies, turn.state.with_(held_message=text))
 
     def _meta(self, meta: MetaIntent, student: StudentRef, state: DialogueState) -> _Turn:
         lang = state.language
@@ -228,6 +247,12 @@ class Conversation:
             reply = self._tickets.rate(ticket_id, student, int(argument))
             after = state.cleared().with_(expecting="rating_comment", comment_ticket=ticket_id)
             return _Turn([reply], after)
+        if kind == "add":
+            ticket = self._tickets.still_open(ticket_id, student)
+            if ticket is None or not state.held_message:
+                return _Turn([Reply(say("stale_choice", lang))], state.cleared())
+            reply = self._tickets.follow_up(ticket, student, state.held_message)
+            return _Turn([reply], state.cleared().with_(active_ticket=ticket.id))
         if kind == "withdraw":
             return _Turn([self._tickets.withdraw(ticket_id, student)], state.cleared())
         if kind == "reopen":

@@ -22,6 +22,9 @@ class DialogueState:
     answered_entry: str | None = None
     # The open ticket that follow-up messages go to, until the student starts a new question.
     active_ticket: int | None = None
+    # A message written while that ticket was open but answered as a new question (another
+    # unit's business, which the guide answers): kept so that one tap still adds it to the ticket.
+    held_message: str | None = None
     # What free text means next: a question, a question for a person, or a rating comment.
     expecting: Literal["question", "human_question", "rating_comment"] = "question"
     comment_ticket: int | None = None

@@ -100,6 +100,7 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "en": "Added to {number} ({unit}). To ask about something else, tap 'New question'.",
     },
     "btn_new_question": {"zh": "新问题", "en": "New question"},
+    "btn_add_to_ticket": {"zh": "这是对问题 {number} 的补充", "en": "Add this to {number}"},
     "new_question": {
         "zh": "好的，请输入您的新问题。",
         "en": "OK, type your new question.",

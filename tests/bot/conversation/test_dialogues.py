@@ -138,6 +138,30 @@ DIALOGUES: dict[str, list[Step]] = {
         Step("press", "withdraw:1", ("#1",)),
         Step("press", "reopen:abc", ("过期",)),
     ],
+    "another unit's question while a ticket is open is answered; one tap adds it to the ticket": [
+        say("网信中心的老师能帮我看看机房打印机卡纸吗", "#1"),
+        say(
+            "缓考怎么申请",
+            "缓考申请",
+            buttons=("已解决", "没解决，转人工", "这是对问题 #1 的补充"),
+            absent=("已补充到问题 #1",),
+        ),
+        press("这是对问题 #1 的补充", "已补充到问题 #1"),
+        # The ticket still takes what follows.
+        say("理科楼 302", "已补充到问题 #1"),
+    ],
+    "a question for the ticket's own unit stays a follow-up": [
+        say("补考时间", "补考安排在下学期"),
+        press("没解决，转人工", "已为您登记问题 #1", "【教务处】"),
+        say("缓考怎么申请", "已补充到问题 #1", absent=("这是对问题",)),
+    ],
+    "the add-to-ticket button is gone once the student moved on": [
+        say("网信中心的老师能帮我看看机房打印机卡纸吗", "#1"),
+        say("缓考怎么申请", "缓考申请"),
+        press("已解决", "很高兴帮到您"),
+        Step("press", "add:1", ("选项已经过期",)),
+        say("理科楼 302", "已补充到问题 #1"),
+    ],
     "cancel drops the offer": [
         say("没参加考试", "您是想问"),
         say("取消", "已取消"),
@@ -184,3 +208,19 @@ def _run(desk: FrontDesk, clock: ManualClock, steps: list[Step]) -> None:
 @pytest.mark.parametrize("name", list(DIALOGUES))
 def test_dialogue(desk: FrontDesk, clock: ManualClock, name: str) -> None:
     _run(desk, clock, DIALOGUES[name])
+
+
+def test_nobody_adds_a_message_to_another_students_ticket(desk: FrontDesk) -> None:
+    owner, other = Student(desk, "owner"), Student(desk, "other")
+    owner.say("网信中心的老师能帮我看看机房打印机卡纸吗")
+    other.say("食堂今天的红烧肉太咸了")
+    other.say("缓考怎么申请")  # answered, with a button that adds it to the other's own ticket
+    assert "这是对问题 #2 的补充" in other.buttons
+    other.press("add:1")  # the owner's ticket, by a forged or stale payload
+    assert "选项已经过期" in other.text
+    first = "网信中心的老师能帮我看看机房打印机卡纸吗"
+    assert [m.text for m in desk.tickets.messages(1)] == [first]
+    other.say("缓考怎么申请")
+    other.press("这是对问题 #2 的补充")
+    assert "已补充到问题 #2" in other.text
+    assert [m.text for m in desk.tickets.messages(2)] == ["食堂今天的红烧肉太咸了", "缓考怎么申请"]
