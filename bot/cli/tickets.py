@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.cli.context import CliContext
@@ -15,6 +16,9 @@ from bot.conversation.texts import STATE_NAMES
 from bot.conversation.views import excerpt, format_time_left
 from bot.tickets.errors import TicketError
 from bot.tickets.model import Actor, Ticket
+
+if TYPE_CHECKING:
+    from bot.app import FrontDesk
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -62,8 +66,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     resolve.set_defaults(handler=_act, action="resolve")
 
 
+def _unknown_unit(args: argparse.Namespace, frontdesk: FrontDesk) -> str | None:
+    """Why `--unit` cannot be served, if it names no unit of the KB (a typo would otherwise
+    show an empty queue, as if the unit had nothing to do)."""
+    units = frontdesk.kb.kb.units
+    if args.unit and args.unit not in units:
+        return f"unknown unit {args.unit!r} (known: {', '.join(units)})"
+    return None
+
+
 def list_tickets(args: argparse.Namespace, ctx: CliContext) -> int:
     frontdesk = ctx.frontdesk()
+    if problem := _unknown_unit(args, frontdesk):
+        return ctx.fail(problem)
     now = ctx.clock.now()
     tickets = frontdesk.tickets.queue(args.unit)
     if not tickets:
@@ -118,6 +133,8 @@ def unit_inbox(args: argparse.Namespace, ctx: CliContext) -> int:
     if not args.unit:
         return ctx.fail("inbox needs --unit UNIT")
     frontdesk = ctx.frontdesk()
+    if problem := _unknown_unit(args, frontdesk):
+        return ctx.fail(problem)
     notifications = frontdesk.outbox.claim_for_units([args.unit])
     for notification in notifications:
         ctx.say(f"[{notification.kind}] {notification.text}")
@@ -130,8 +147,8 @@ def unit_inbox(args: argparse.Namespace, ctx: CliContext) -> int:
 def _act(args: argparse.Namespace, ctx: CliContext) -> int:
     frontdesk = ctx.frontdesk()
     user = args.actor or ctx.environ.get("USER") or "operator"
-    if args.unit and args.unit not in frontdesk.kb.kb.units:
-        return ctx.fail(f"unknown unit {args.unit!r} (known: {', '.join(frontdesk.kb.kb.units)})")
+    if problem := _unknown_unit(args, frontdesk):
+        return ctx.fail(problem)
     actor = (
         Actor("staff", f"cli:{user}", user, frozenset({args.unit}))
         if args.unit

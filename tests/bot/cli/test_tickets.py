@@ -57,6 +57,11 @@ def test_wrong_input_gets_clear_messages(cli: CliRunner) -> None:
     unknown_unit = cli("tickets", "--unit", "mars", "claim", "1", env=env)
     assert unknown_unit.code == 1
     assert "unknown unit" in unknown_unit.err
+    # A typo in the unit is said as such, not shown as an empty queue or inbox.
+    for op in ("list", "inbox"):
+        typo = cli("tickets", "--unit", "ncc", op, env=env)
+        assert (typo.code, typo.out) == (1, ""), typo.out
+        assert "unknown unit 'ncc'" in typo.err
     _open_ticket(cli)
     bad_unit = cli("tickets", "transfer", "1", "mars", "--reason", "x", env=env)
     assert bad_unit.code == 1
