@@ -18,7 +18,7 @@ from bot.conversation.state import DialogueState
 from bot.conversation.texts import Language, say
 from bot.conversation.tickets_view import TicketDialogue
 from bot.tickets.errors import TicketError
-from bot.tickets.model import StudentRef, Ticket
+from bot.tickets.model import StudentRef, Ticket, TicketStatus
 from bot.tickets.service import TicketService
 from intents.meta import MetaIntent, detect_meta
 
@@ -127,7 +127,10 @@ class Conversation:
         """What the student writes while a ticket is open goes to it — unless the guide answers
         it and it is another unit's business: "how do I reset my Wi-Fi password" after a ticket
         about changing rooms is a new question, which the student gets answered at once instead
-        of the dormitory office reading it. One tap still adds it to the ticket."""
+        of the dormitory office reading it. One tap still adds it to the ticket. When staff
+        asked the student something, what comes next is the answer to that, whatever it says."""
+        if ticket.status is TicketStatus.WAITING_STUDENT:
+            return _Turn([self._tickets.follow_up(ticket, student, text)], state)
         decision = self._matching.match(text[:MATCH_PREFIX_CHARS])
         kb = self._matching.kb
         entry = kb.by_id.get(decision.entry) if decision.entry else None

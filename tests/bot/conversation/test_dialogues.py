@@ -155,6 +155,11 @@ DIALOGUES: dict[str, list[Step]] = {
         press("没解决，转人工", "已为您登记问题 #1", "【教务处】"),
         say("缓考怎么申请", "已补充到问题 #1", absent=("这是对问题",)),
     ],
+    "what the student writes after staff asked for information goes to the ticket": [
+        say("网信中心的老师能帮我看看机房打印机卡纸吗", "#1"),
+        Step("ask_student", "您还有什么别的问题吗？", ("需要您补充信息",)),
+        say("缓考怎么申请", "已补充到问题 #1", absent=("这是对问题",)),
+    ],
     "the add-to-ticket button is gone once the student moved on": [
         say("网信中心的老师能帮我看看机房打印机卡纸吗", "#1"),
         say("缓考怎么申请", "缓考申请"),
