@@ -112,12 +112,12 @@ SEMANTIC_COLUMNS = (
 #   words) beside the telling end it reads now, the two cosines averaged (3 splits): 0.85 70.0 % /
 #   1.20 % against 69.9 % / 1.21 %, 0.80 73.6 % / 1.65 % against 73.6 % / 1.75 %; grouped the
 #   same (67.9 % / 1.32 %, 72.7 % / 1.82 %) — not worth a second encoding per question.
-# Nor, later on 8 December, did how many texts an entry is matched by (its best phrasing is a maximum
-# over them, so an entry with many scores higher by chance): the log of the count as a column,
-# and times cos_best. Grouped folds (one split; out-of-scope questions spread over the folds at
-# random): 0.85 67.4 % / 1.18 % and 67.5 % / 1.18 % against 67.7 % / 1.26 %; 0.80 72.3 % /
-# 1.85 % against 72.2 % / 1.96 %; 0.75 75.4 % / 2.31 % against 74.8 % / 2.42 % — a tenth of a
-# point of wrong answers, within one split's noise, and no more direct ones.
+# Nor, later on 8 December, did how many texts an entry is matched by (its best phrasing is a
+# maximum over them, so an entry with many scores higher by chance): the log of the count as a
+# column, and times cos_best. Grouped folds (one split; out-of-scope questions spread over the
+# folds at random): 0.85 67.4 % / 1.18 % and 67.5 % / 1.18 % against 67.7 % / 1.26 %; 0.80
+# 72.3 % / 1.85 % against 72.2 % / 1.96 %; 0.75 75.4 % / 2.31 % against 74.8 % / 2.42 % — a
+# tenth of a point of wrong answers, within one split's noise, and no more direct ones.
 # The asking clause's recall (see Matcher.signals) helps lexical ranking only: with the
 # embeddings it cost 0.7 points of top-1 in CV (the encoder already reads that clause).
 ASK_COLUMNS = ("ask_word_recall", "ask_bigram_recall")
