@@ -8,6 +8,7 @@ the database so a restart loses nothing.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 from bot.clock import Clock
@@ -20,9 +21,12 @@ from bot.conversation.tickets_view import TicketDialogue
 from bot.tickets.errors import TicketError
 from bot.tickets.model import StudentRef, Ticket, TicketStatus
 from bot.tickets.service import TicketService
+from intents.decision import Decision
 from intents.meta import MetaIntent, detect_meta
 
 log = logging.getLogger(__name__)
+
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
 
 # Long enough for any real question; longer input is kept whole in the ticket but matched on
 # its beginning, where students state what they want.
@@ -81,6 +85,9 @@ class Conversation:
 
     def _command(self, incoming: Incoming, state: DialogueState) -> _Turn:
         lang = state.language
+        if state.expecting == "rating_comment":
+            # A comment on a rating is the very next message; after a command, text is new.
+            state = state.with_(expecting="question", comment_ticket=None)
         command = incoming.text.strip().lstrip("/").split("@")[0].lower()
         if command == "start":
             return _Turn([Reply(say("welcome", lang))], state.cleared())
@@ -106,20 +113,29 @@ class Conversation:
     def _text(self, incoming: Incoming, text: str, state: DialogueState) -> _Turn:
         lang = state.language
         student = _student(incoming, lang)
+        decision = None
         if state.expecting == "rating_comment" and state.comment_ticket is not None:
+            # "You may add a comment, or just carry on": a question the guide answers is the
+            # student carrying on, not a comment on the rated ticket.
             if detect_meta(text) is None:
-                self._tickets.comment(state.comment_ticket, student, text)
-                return _Turn([Reply(say("rating_comment_saved", lang))], state.cleared())
+                decision = self._matching.match(text[:MATCH_PREFIX_CHARS])
+                if decision.kind != "answer":
+                    self._tickets.comment(state.comment_ticket, student, text)
+                    return _Turn([Reply(say("rating_comment_saved", lang))], state.cleared())
             state = state.cleared()
+        active = self._tickets.still_open(state.active_ticket, student)
+        if active is not None and active.status is TicketStatus.WAITING_STUDENT:
+            # Staff asked the student something: what comes next is the answer, whatever it
+            # says ("不用了" and "好的" are answers here, not a cancel or a thank-you).
+            return _Turn([self._tickets.follow_up(active, student, text)], state)
         meta = detect_meta(text)
         if meta is not None:
             return self._meta(meta, student, state)
         if state.expecting == "human_question":
             return self._open(student, text, state, unit=None, entry_id=None)
-        active = self._tickets.still_open(state.active_ticket, student)
         if active is not None:
             return self._follow_up(student, text, active, state)
-        return self._ask(student, text, state.cleared().with_(active_ticket=None))
+        return self._ask(student, text, state.cleared().with_(active_ticket=None), decision)
 
     def _follow_up(
         self, student: StudentRef, text: str, ticket: Ticket, state: DialogueState
@@ -127,10 +143,7 @@ class Conversation:
         """What the student writes while a ticket is open goes to it — unless the guide answers
         it and it is another unit's business: "how do I reset my Wi-Fi password" after a ticket
         about changing rooms is a new question, which the student gets answered at once instead
-        of the dormitory office reading it. One tap still adds it to the ticket. When staff
-        asked the student something, what comes next is the answer to that, whatever it says."""
-        if ticket.status is TicketStatus.WAITING_STUDENT:
-            return _Turn([self._tickets.follow_up(ticket, student, text)], state)
+        of the dormitory office reading it. One tap still adds it to the ticket."""
         decision = self._matching.match(text[:MATCH_PREFIX_CHARS])
         kb = self._matching.kb
         entry = kb.by_id.get(decision.entry) if decision.entry else None
@@ -164,9 +177,16 @@ class Conversation:
             [Reply(say("ask_human", lang))], state.cleared().with_(expecting="human_question")
         )
 
-    def _ask(self, student: StudentRef, text: str, state: DialogueState) -> _Turn:
+    def _ask(
+        self,
+        student: StudentRef,
+        text: str,
+        state: DialogueState,
+        decision: Decision | None = None,
+    ) -> _Turn:
         lang = state.language
-        decision = self._matching.match(text[:MATCH_PREFIX_CHARS])
+        if decision is None:
+            decision = self._matching.match(text[:MATCH_PREFIX_CHARS])
         kb = self._matching.kb
         if decision.kind == "answer" and decision.entry is not None and decision.entry in kb.by_id:
             return self._answer(decision.entry, text, state)
@@ -272,7 +292,12 @@ def _language(incoming: Incoming, current: Language, *, fresh: bool) -> Language
     """
     if incoming.kind == "text":
         text = incoming.text
-        if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        # The script that carries the message: "vpn连不上" and "我的wifi password忘了" are
+        # Chinese with English words in them; "I cannot log in to 一网通办" is English naming a
+        # Chinese system.
+        chinese = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+        english = len(_LATIN_WORD.findall(text))
+        if chinese and chinese >= english:
             return "zh"
         if sum(ch.isascii() and ch.isalpha() for ch in text) >= 2:
             return "en"

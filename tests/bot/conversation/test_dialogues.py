@@ -160,6 +160,36 @@ DIALOGUES: dict[str, list[Step]] = {
         Step("ask_student", "您还有什么别的问题吗？", ("需要您补充信息",)),
         say("缓考怎么申请", "已补充到问题 #1", absent=("这是对问题",)),
     ],
+    "a short answer to staff's question is an answer, not a cancel or a thank-you": [
+        say("网信中心的老师能帮我看看机房打印机卡纸吗", "#1"),
+        Step("ask_student", "需要我们派人上门吗？", ("需要您补充信息",)),
+        say("不用了", "已补充到问题 #1", absent=("没有需要取消的操作",)),
+        Step("command", "status", ("办理中",)),
+        say("谢谢", "不客气"),
+    ],
+    "after a rating, a question the guide answers is answered, not kept as a comment": [
+        say("网信中心的老师能帮我看看机房打印机卡纸吗", "#1"),
+        Step("resolve", "已修好", ("已办结",)),
+        press("4 ★★★★", "感谢评价（4 分）"),
+        say("缓考怎么申请", "缓考申请", absent=("您的意见已记录",)),
+    ],
+    "after a rating and a command, what the student writes is a new question": [
+        say("网信中心的老师能帮我看看机房打印机卡纸吗", "#1"),
+        Step("resolve", "已修好", ("已办结",)),
+        press("4 ★★★★", "感谢评价（4 分）"),
+        Step("command", "status", ("已办结",)),
+        say("食堂今天的红烧肉太咸了", "已为您登记问题 #2", absent=("您的意见已记录",)),
+    ],
+    "English naming a Chinese system is answered in English": [
+        say(
+            "Hello, I cannot log in to 一网通办, the system is down since this morning",
+            "#1",
+            absent=("已为您登记",),
+        ),
+    ],
+    "Chinese with English words in it is answered in Chinese": [
+        say("我的wifi password忘了，机房打印机也卡纸了，网信中心能帮忙吗", "您是想问"),
+    ],
     "the add-to-ticket button is gone once the student moved on": [
         say("网信中心的老师能帮我看看机房打印机卡纸吗", "#1"),
         say("缓考怎么申请", "缓考申请"),
