@@ -45,7 +45,7 @@ from intents.focus import asking_clause, focus
 from intents.gloss import campus_english, render_english
 from intents.kb import Entry, KnowledgeBase
 from intents.negation import strip_disclaimers
-from intents.normalize import has_cjk, normalize, to_simplified
+from intents.normalize import encodable, has_cjk, normalize, to_simplified
 from intents.overlap import OverlapIndex
 from intents.preamble import strip_preamble
 from intents.ranking import Calibration, LinearRanker
@@ -490,7 +490,7 @@ class Matcher:
         """Every entry's evidence for `text`, before any fitted weight."""
         # What a student asks is in the first few hundred characters; the rest of a pasted essay
         # would only cost time (a 100,000-character message took over a second).
-        text = text[:MAX_QUESTION_CHARS]
+        text = encodable(text[:MAX_QUESTION_CHARS])
         folded = self._dialect.canonical(to_simplified(unicodedata.normalize("NFKC", text).lower()))
         stripped = strip_disclaimers(strip_preamble(folded))
         cleaned = normalize(stripped)

