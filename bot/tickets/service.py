@@ -205,6 +205,11 @@ class TicketService:
                 resolved_at=None,
                 resolve_by=calendar.add(now, self._settings.sla.resolve_hours),
                 reopen_count=ticket.reopen_count + 1,
+                # A rating judged the resolution the student has just rejected; it stays in the
+                # history ("rated"), and the next resolution asks for a new one.
+                rating=None,
+                rating_comment=None,
+                rated_at=None,
             )
             tx.save(ticket)
             tx.event(

@@ -170,8 +170,16 @@ def test_resolution_tells_the_student_and_asks_for_a_rating_then_reopen(
     assert reopened.resolved_at is None
     assert reopened.resolve_by == clock.now() + DAY
     assert reopened.respond_by == ticket.respond_by
+    # The rating judged a resolution the student has rejected: it leaves the ticket (and the
+    # satisfaction rate) but stays in the history; the next resolution asks again.
+    assert (reopened.rating, reopened.rating_comment, reopened.rated_at) == (None, None, None)
+    assert "rated" in [event.kind for event in service.history(ticket.id)]
     with pytest.raises(InvalidTransition):
         service.reopen(ticket.id, STUDENT, "again")
+    service.resolve(ticket.id, NIC, "换了读卡器")
+    kinds = [n.kind for n in service.outbox.pending() if n.recipient == "student"]
+    assert kinds[-2:] == ["resolved", "rate_request"]
+    assert service.rate(ticket.id, STUDENT, 5).rating_comment is None
 
 
 def test_reopen_window_is_enforced(service: TicketService, clock: ManualClock) -> None:
