@@ -308,6 +308,7 @@ class TicketService:
             ticket = self._acting_on(tx, ticket_id, actor)
             if to_unit == ticket.unit:
                 raise InvalidTransition(f"问题 {ticket.number} 已在{self.unit_name(to_unit)}。")
+            ticket = self._end_wait(ticket, now)
             giver = ticket.unit
             # Until the receiver accepts, whoever was answerable stays answerable (首接负责).
             accountable = ticket.accountable_unit if ticket.status is TicketStatus.OPEN else giver
@@ -374,6 +375,7 @@ class TicketService:
             ticket = self._acting_on(tx, ticket_id, actor)
             if ticket.unit == frontdesk:
                 raise InvalidTransition("前台的问题请直接转办给负责部门。")
+            ticket = self._end_wait(ticket, now)
             giver = ticket.unit
             ticket = dataclasses.replace(
                 ticket,
@@ -417,6 +419,8 @@ class TicketService:
                 resolve_by=committed,
                 responded_at=ticket.responded_at or now,
                 status=TicketStatus.IN_PROGRESS,
+                # The committed date replaces the deadline a wait on the student would move.
+                waiting_since=None,
                 accountable_unit=ticket.unit,
                 claimed_by=ticket.claimed_by or actor.id,
             )
@@ -528,6 +532,13 @@ class TicketService:
             waiting_since=None,
             resolve_by=calendar.add(ticket.resolve_by, waited) if waited > 0 else ticket.resolve_by,
         )
+
+    def _end_wait(self, ticket: Ticket, now: datetime) -> Ticket:
+        """A ticket handed on stops waiting on the student: the wait so far is counted, as if
+        they had answered, and a later request for information starts a wait of its own."""
+        if ticket.status is not TicketStatus.WAITING_STUDENT:
+            return ticket
+        return self._resume(ticket, now)
 
     def _acting_on(self, tx: TicketTransaction, ticket_id: int, actor: Actor) -> Ticket:
         ticket = tx.get(ticket_id, for_update=True)

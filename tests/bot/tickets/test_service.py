@@ -135,6 +135,48 @@ def test_waiting_on_the_student_pauses_only_the_resolution_clock(
     assert answered.resolve_by == ticket.resolve_by + timedelta(hours=5)
 
 
+def test_handing_on_a_ticket_that_waits_on_the_student_counts_that_wait_once(
+    service: TicketService, clock: ManualClock
+) -> None:
+    ticket = service.open(STUDENT, "路灯坏了", "nic")
+    clock.advance(hours=1)
+    service.ask_student(ticket.id, NIC, "请提供楼号")
+    clock.advance(hours=1)
+    moved = service.transfer(ticket.id, NIC, "jwc", "不归网信")
+    assert (moved.status, moved.waiting_since) == (TicketStatus.OPEN, None)
+    assert moved.resolve_by == ticket.resolve_by + timedelta(hours=1)
+    clock.advance(hours=24)
+    service.student_message(ticket.id, STUDENT, "3号楼")
+    clock.advance(hours=1)
+    service.ask_student(ticket.id, JWC, "具体位置？")
+    clock.advance(hours=1)
+    answered = service.student_message(ticket.id, STUDENT, "东门")
+    # One hour waited before the transfer, one after the second request: not the day between.
+    assert answered.resolve_by == ticket.resolve_by + timedelta(hours=2)
+    clock.advance(hours=1)
+    service.ask_student(ticket.id, JWC, "还有照片吗？")
+    clock.advance(hours=1)
+    returned = service.return_misrouted(ticket.id, JWC, "归后勤")
+    assert returned.waiting_since is None
+    assert returned.resolve_by == ticket.resolve_by + timedelta(hours=3)
+
+
+def test_a_committed_date_ends_a_wait_on_the_student(
+    service: TicketService, clock: ManualClock
+) -> None:
+    ticket = service.open(STUDENT, "宿舍调换", "nic")
+    service.ask_student(ticket.id, NIC, "换到哪栋？")
+    clock.advance(hours=1)
+    committed = START + 10 * DAY
+    marked = service.mark_complex(ticket.id, NIC, resolve_by=committed)
+    assert (marked.waiting_since, marked.resolve_by) == (None, committed)
+    clock.advance(hours=30)
+    service.ask_student(ticket.id, NIC, "确认一下楼号")
+    clock.advance(hours=2)
+    answered = service.student_message(ticket.id, STUDENT, "5号楼")
+    assert answered.resolve_by == committed + timedelta(hours=2)
+
+
 def test_mark_complex_commits_a_date_and_tells_the_student(
     service: TicketService, clock: ManualClock
 ) -> None:
