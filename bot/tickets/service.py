@@ -267,6 +267,7 @@ class TicketService:
         now = self._clock.now()
         with self._store.transaction(now) as tx:
             ticket = self._acting_on(tx, ticket_id, actor)
+            self._owner_only(ticket, actor, "受理")
             previous = ticket.accountable_unit
             ticket = dataclasses.replace(
                 ticket,
@@ -373,6 +374,7 @@ class TicketService:
         now = self._clock.now()
         with self._store.transaction(now) as tx:
             ticket = self._acting_on(tx, ticket_id, actor)
+            self._owner_only(ticket, actor, "退回")
             if ticket.unit == frontdesk:
                 raise InvalidTransition("前台的问题请直接转办给负责部门。")
             ticket = self._end_wait(ticket, now)
@@ -407,6 +409,7 @@ class TicketService:
         now = self._clock.now()
         with self._store.transaction(now) as tx:
             ticket = self._acting_on(tx, ticket_id, actor)
+            self._owner_only(ticket, actor, "标记为复杂事项")
             calendar = self._calendar_for_unit(ticket.unit)
             committed = resolve_by or calendar.add(
                 ticket.opened_at, self._settings.sla.complex_resolve_days * 24
@@ -580,8 +583,24 @@ class TicketService:
             respond_by=self._local(ticket.respond_by),
         )
 
+    def _owner_only(self, ticket: Ticket, actor: Actor, what: str) -> None:
+        """Accepting, returning and committing a date are the owning unit's to do: the unit
+        that handed the ticket on stays answerable (it may reply, or transfer again), but it
+        cannot accept or refuse in the receiver's name."""
+        if self.is_admin(actor) or ticket.unit in actor.units:
+            return
+        raise NotAllowed(
+            f"问题 {ticket.number} 已转给{self.unit_name(ticket.unit)}，只有该部门可以{what}；"
+            "贵部门仍是首接责任部门，可以回复学生或再次转办。"
+        )
+
     def _signature(self, actor: Actor, ticket: Ticket) -> str:
-        unit = self.unit_name(ticket.unit, ticket.student.language)
+        """Who the student is told wrote: the acting unit (the owning one, unless only the
+        first-ask unit that handed the ticket on acts), with the staff name if configured."""
+        acting = ticket.unit
+        if not self.is_admin(actor) and ticket.unit not in actor.units:
+            acting = ticket.accountable_unit
+        unit = self.unit_name(acting, ticket.student.language)
         if self._settings.conversation.sign_with_staff_name and actor.name:
             return f"{unit} {actor.name}"
         return unit

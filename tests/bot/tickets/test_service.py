@@ -75,6 +75,31 @@ def test_transfer_keeps_deadlines_and_the_giver_accountable_until_accepted(
     assert "成绩单归教务处" in service.history(ticket.id)[1].detail
 
 
+def test_the_giver_stays_answerable_but_cannot_accept_or_refuse_for_the_receiver(
+    service: TicketService,
+) -> None:
+    ticket = service.open(STUDENT, "成绩单", "nic")
+    service.transfer(ticket.id, NIC, "jwc", "成绩单归教务处")
+    moved = service.get(ticket.id)
+    for act in (
+        lambda: service.claim(ticket.id, NIC),
+        lambda: service.return_misrouted(ticket.id, NIC, "不归我们"),
+        lambda: service.mark_complex(ticket.id, NIC, resolve_by=START + 3 * DAY),
+    ):
+        with pytest.raises(NotAllowed, match="教务处"):
+            act()
+        assert service.get(ticket.id) == moved
+    # It may still answer the student, in its own name, not the receiver's.
+    service.reply(ticket.id, NIC, "已催教务处")
+    (told,) = [n for n in service.outbox.pending() if n.kind == "staff_reply"]
+    assert "网络信息中心" in told.text
+    assert "教务处" not in told.text.replace("已催教务处", "")
+    assert service.get(ticket.id).accountable_unit == "nic"  # replying for another is not accepting
+    service.reply(ticket.id, JWC, "已受理")
+    told = [n for n in service.outbox.pending() if n.kind == "staff_reply"][-1]
+    assert "教务处" in told.text.replace("已受理", "")
+
+
 def test_return_as_misrouted_goes_to_the_front_desk_which_redispatches(
     service: TicketService,
 ) -> None:
