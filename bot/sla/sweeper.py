@@ -229,8 +229,18 @@ class Sweeper:
             return staff_text(
                 "warn", number=number, what=what, hours=f"{notice.hours:g}", deadline=deadline
             )
+        # A ticket handed on and not yet accepted has two answerable units: the one holding it
+        # and the first-ask unit, which stays on it until the other accepts (首接负责).
+        units = [notice.unit]
+        if notice.accountable_unit != notice.unit:
+            first = names.get(notice.accountable_unit, notice.accountable_unit)
+            unit_name = f"{unit_name}（承办）、{first}（首接）"
+            units.append(notice.accountable_unit)
         if notice.kind == "breach":
-            supervisor = self._supervisors().get(notice.unit) or f"{unit_name}负责人"
+            supervisors = self._supervisors()
+            supervisor = "、".join(
+                supervisors.get(unit) or f"{names.get(unit, unit)}负责人" for unit in units
+            )
             return staff_text(
                 "breach",
                 number=number,

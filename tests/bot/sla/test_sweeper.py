@@ -59,6 +59,22 @@ def test_a_ticket_nobody_answers_warns_then_escalates_then_reminds(
     assert "督办" in sla_messages(service)[2].text
 
 
+def test_a_breach_on_a_ticket_handed_on_names_both_answerable_units(
+    service: TicketService, database: Database, clock: ManualClock
+) -> None:
+    sweeper = make_sweeper(database, clock)
+    ticket = service.open(STUDENT, "路灯坏了", "nic")
+    clock.advance(hours=1)
+    service.transfer(ticket.id, NIC, "jwc", "不归网信")  # not accepted yet: nic stays on it
+    clock.set(ticket.opened_at + timedelta(hours=24))
+    sweeper.sweep()
+    breaches = [m for m in sla_messages(service) if m.kind == "sla_breach"]
+    assert sorted(m.address for m in breaches) == ["frontdesk", "jwc", "nic"]
+    for message in breaches:
+        assert "责任单位：教务处（承办）、网络信息中心（首接）" in message.text
+        assert "教务处负责人、网络信息中心负责人" in message.text
+
+
 def test_a_response_stops_the_response_clock(
     service: TicketService, database: Database, clock: ManualClock
 ) -> None:
