@@ -30,6 +30,10 @@ def run_check(args: argparse.Namespace, ctx: CliContext) -> int:
         from dataclasses import replace
 
         settings = replace(settings, matching=replace(settings.matching, embeddings=False))
-    report = check_kb(settings.kb_dir, lambda kb: build_matcher(kb, settings, ctx.cache_dir).match)
+    report = check_kb(
+        settings.kb_dir,
+        lambda kb: build_matcher(kb, settings, ctx.cache_dir).match,
+        settings.frontdesk_unit,
+    )
     ctx.say(format_report(report))
     return 0 if report.ok else 1

@@ -59,13 +59,29 @@ class CheckReport:
         return no_errors and all(r.passed for r in self.results)
 
 
-def check_kb(directory: Path, build_match: Callable[[KnowledgeBase], Match]) -> CheckReport:
-    """Check the KB in `directory`; matching runs only when the files load cleanly."""
+def check_kb(
+    directory: Path,
+    build_match: Callable[[KnowledgeBase], Match],
+    frontdesk_unit: str | None = None,
+) -> CheckReport:
+    """Check the KB in `directory`; matching runs only when the files load cleanly.
+
+    `frontdesk_unit` is the configured front-desk unit, which takes every ticket no other unit
+    does: the KB must define it, or those tickets reach no staff."""
     loaded = inspect_kb(directory)
     problems = list(loaded.problems)
     if loaded.kb is None:
         return CheckReport(tuple(problems), (), (), 0, 0)
     kb = loaded.kb
+    if frontdesk_unit is not None and frontdesk_unit not in kb.units:
+        problems.append(
+            Problem(
+                f"{directory.name}/units.toml",
+                0,
+                f"no unit {frontdesk_unit!r}: config.toml's [frontdesk] unit names it, and the"
+                " tickets no other unit takes go there",
+            )
+        )
     cases = load_regression(directory, kb, problems)
     if any(p.severity == "error" for p in problems):
         return CheckReport(tuple(problems), (), (), len(kb.entries), len(kb.units))

@@ -101,6 +101,12 @@ def build_matcher(kb: KnowledgeBase, settings: Settings, cache_dir: Path | None)
             " with the weights fitted for thin KBs; `frontdesk kb check` names the thinnest",
             THIN_KB_SIMILAR,
         )
+    if settings.frontdesk_unit not in kb.units:
+        log.warning(
+            "the front-desk unit %r is not in the KB's units.toml: the tickets no other unit"
+            " takes will reach no staff (`frontdesk kb check` reports it)",
+            settings.frontdesk_unit,
+        )
     # Each mode has its own confidence model, so each has the threshold fitted for it.
     thresholds = Thresholds(
         answer=matching.answer if embedding is not None else matching.answer_lexical,

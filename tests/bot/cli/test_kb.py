@@ -166,3 +166,15 @@ def test_undecodable_bytes_cost_a_character_not_the_batch(tmp_path: Path) -> Non
         "\ufffd\ufffd bad",
         "缓考怎么申请",
     ]
+
+
+def test_a_kb_without_the_front_desk_unit_fails_its_check(cli: CliRunner, tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    shutil.copytree(MINIMAL_KB, kb)
+    units = (kb / "units.toml").read_text(encoding="utf-8")
+    front, rest = units.split("\n\n", 1)
+    assert 'id = "frontdesk"' in front
+    (kb / "units.toml").write_text(rest, encoding="utf-8")
+    result = cli("kb", "check", "--kb", str(kb), "--lexical")
+    assert result.code == 1
+    assert "kb/units.toml: error: no unit 'frontdesk': config.toml's [frontdesk] unit" in result.out

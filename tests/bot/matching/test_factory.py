@@ -254,3 +254,15 @@ def test_undecodable_bytes_in_a_question_reach_no_encoder(tmp_path: Path) -> Non
     clean = matcher.match("缓考怎么申请 ?? bad")
     garbled = matcher.match("缓考怎么申请 \udcff\udcfe bad")
     assert (garbled.kind, garbled.entry) == (clean.kind, clean.entry)
+
+
+@pytest.mark.parametrize(("unit", "warned"), [("frontdesk", False), ("front-desk", True)])
+def test_a_front_desk_unit_the_kb_lacks_is_told_in_the_log(
+    caplog: pytest.LogCaptureFixture, unit: str, warned: bool
+) -> None:
+    settings = settings_from_mapping({"frontdesk": {"unit": unit}}, {}, kb_dir=MINIMAL)
+    lexical = replace(settings, matching=replace(settings.matching, embeddings=False))
+    with caplog.at_level(logging.WARNING, logger="bot.matching.factory"):
+        build_matcher(load_kb(MINIMAL), lexical, None)
+    said = [r.getMessage() for r in caplog.records]
+    assert any(f"front-desk unit {unit!r} is not in" in m for m in said) is warned
