@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, cast, get_args
 
-from sqlalchemy import ColumnElement, and_, delete
+from sqlalchemy import ColumnElement, and_, case, delete, or_
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -212,11 +212,17 @@ class SqlTicketStore:
         return self._select(and_(*where), order=col(TicketRow.id))
 
     def queue(self, unit: str | None) -> list[Ticket]:
-        """Open tickets of `unit` (or of every unit), the most urgent first."""
+        """Open tickets of `unit` (or of every unit), the most urgent first: by the deadline
+        that runs now (the response one until a response, then the resolution one). A unit's
+        queue also holds what it handed on and still answers for until the receiver accepts."""
         where: list[ColumnElement[bool]] = [col(TicketRow.status).in_(_OPEN_VALUES)]
         if unit is not None:
-            where.append(col(TicketRow.unit) == unit)
-        return self._select(and_(*where), order=col(TicketRow.respond_by))
+            where.append(or_(col(TicketRow.unit) == unit, col(TicketRow.accountable_unit) == unit))
+        running = case(
+            (col(TicketRow.responded_at).is_(None), col(TicketRow.respond_by)),
+            else_=col(TicketRow.resolve_by),
+        )
+        return self._select(and_(*where), order=(running, col(TicketRow.id)))
 
     def search(
         self, *, since: datetime | None, until: datetime | None, unit: str | None
@@ -270,7 +276,8 @@ class SqlTicketStore:
 
     def _select(self, where: ColumnElement[bool], *, order: Any) -> list[Ticket]:
         with self._database.session() as session:
-            rows = session.exec(select(TicketRow).where(where).order_by(order)).all()
+            orders = order if isinstance(order, tuple) else (order,)
+            rows = session.exec(select(TicketRow).where(where).order_by(*orders)).all()
             return [_ticket(row) for row in rows]
 
 

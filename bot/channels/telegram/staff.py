@@ -196,8 +196,23 @@ class StaffDesk:
             return f"{name}没有待办问题。"
         now = self._desk.clock.now()
         lines = [f"{name}待办 {len(tickets)} 件："]
-        lines += [_queue_line(ticket, now) for ticket in tickets]
+        lines += [self._queue_line(ticket, unit, now) for ticket in tickets]
         return "\n".join(lines)
+
+    def _queue_line(self, ticket: Ticket, unit: str, now: datetime) -> str:
+        clause, deadline = (
+            ("答复", ticket.respond_by)
+            if ticket.responded_at is None
+            else ("办结", ticket.resolve_by)
+        )
+        left = format_time_left(deadline, now, "zh")
+        # A ticket this unit handed on stays here until the receiver accepts it.
+        held = (
+            f"（已转{self._desk.tickets.unit_name(ticket.unit)}，待受理）"
+            if ticket.unit != unit
+            else ""
+        )
+        return f"{ticket.number} {clause}{left}{held} · {excerpt(ticket.question)}"
 
     def _unit_choices(self, ticket: Ticket) -> Keyboard:
         units = self._desk.kb.kb.units.values()
@@ -206,14 +221,6 @@ class StaffDesk:
             for unit in units
             if unit.id != ticket.unit
         )
-
-
-def _queue_line(ticket: Ticket, now: datetime) -> str:
-    clause, deadline = (
-        ("答复", ticket.respond_by) if ticket.responded_at is None else ("办结", ticket.resolve_by)
-    )
-    left = format_time_left(deadline, now, "zh")
-    return f"{ticket.number} {clause}{left} · {excerpt(ticket.question)}"
 
 
 def _who(actor: Actor) -> str:

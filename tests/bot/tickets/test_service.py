@@ -266,6 +266,22 @@ def test_student_sees_only_their_own_tickets(service: TicketService) -> None:
     assert [t.unit for t in service.queue()] == ["jwc"]
 
 
+def test_a_units_queue_runs_by_the_running_deadline_and_keeps_what_it_handed_on(
+    service: TicketService, clock: ManualClock
+) -> None:
+    first = service.open(STUDENT, "a", "nic")  # respond by START + 24 h
+    clock.advance(hours=1)
+    second = service.open(STUDENT, "b", "nic")  # START + 25 h
+    service.mark_complex(first.id, NIC, resolve_by=START + 10 * DAY)  # responded: 10 days
+    clock.advance(hours=1)
+    third = service.open(STUDENT, "c", "nic")  # START + 26 h
+    service.transfer(third.id, NIC, "jwc", "教务相关")
+    assert [t.id for t in service.queue("nic")] == [second.id, third.id, first.id]
+    assert [t.id for t in service.queue("jwc")] == [third.id]
+    service.claim(third.id, JWC)  # accepted: nic no longer answers for it
+    assert [t.id for t in service.queue("nic")] == [second.id, first.id]
+
+
 def test_closed_tickets_refuse_staff_actions(service: TicketService) -> None:
     ticket = service.open(STUDENT, "a", "nic")
     service.resolve(ticket.id, NIC)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.tickets.model import TicketStatus
+from bot.tickets.model import Actor, TicketStatus
 from tests.bot.channels.telegram.conftest import ADMIN, UNIT_GROUPS, TelegramWorld, running_world
 
 STUDENT, STAFF = 4242, 777
 JWC_GROUP, NIC_GROUP, FRONT_GROUP = UNIT_GROUPS["jwc"], UNIT_GROUPS["nic"], UNIT_GROUPS["frontdesk"]
+JWC_STAFF = Actor("staff", "telegram:778", "李老师", frozenset({"jwc"}))
 
 
 async def test_the_card_shows_question_first_unit_deadline_and_buttons(
@@ -143,6 +144,13 @@ async def test_queue_lists_the_units_open_tickets_with_time_left(world: Telegram
     assert "#1 答复还剩 1 天" in queue
     await world.send("group_command", chat_id=NIC_GROUP)
     assert "网络信息中心没有待办问题" in world.api.last(NIC_GROUP).text
+    # Handed on and not yet accepted, the ticket stays in the giver's queue, marked so.
+    world.desk.tickets.transfer(1, JWC_STAFF, "nic", "网络相关")
+    await world.send("group_command")
+    assert "#1 答复还剩 1 天（已转网络信息中心，待受理）" in world.api.last(JWC_GROUP).text
+    await world.send("group_command", chat_id=NIC_GROUP)
+    assert "网络信息中心待办 1 件" in world.api.last(NIC_GROUP).text
+    assert "待受理" not in world.api.last(NIC_GROUP).text
 
 
 async def test_a_student_pressing_a_staff_button_or_command_is_refused(
