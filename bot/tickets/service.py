@@ -309,7 +309,7 @@ class TicketService:
             ticket = self._acting_on(tx, ticket_id, actor)
             if to_unit == ticket.unit:
                 raise InvalidTransition(f"问题 {ticket.number} 已在{self.unit_name(to_unit)}。")
-            ticket = self._end_wait(ticket, now)
+            ticket = self._end_wait(ticket)
             giver = ticket.unit
             # Until the receiver accepts, whoever was answerable stays answerable (首接负责).
             accountable = ticket.accountable_unit if ticket.status is TicketStatus.OPEN else giver
@@ -377,7 +377,7 @@ class TicketService:
             self._owner_only(ticket, actor, "退回")
             if ticket.unit == frontdesk:
                 raise InvalidTransition("前台的问题请直接转办给负责部门。")
-            ticket = self._end_wait(ticket, now)
+            ticket = self._end_wait(ticket)
             giver = ticket.unit
             ticket = dataclasses.replace(
                 ticket,
@@ -536,12 +536,12 @@ class TicketService:
             resolve_by=calendar.add(ticket.resolve_by, waited) if waited > 0 else ticket.resolve_by,
         )
 
-    def _end_wait(self, ticket: Ticket, now: datetime) -> Ticket:
-        """A ticket handed on stops waiting on the student: the wait so far is counted, as if
-        they had answered, and a later request for information starts a wait of its own."""
-        if ticket.status is not TicketStatus.WAITING_STUDENT:
-            return ticket
-        return self._resume(ticket, now)
+    @staticmethod
+    def _end_wait(ticket: Ticket) -> Ticket:
+        """A ticket handed on stops waiting on the student, and its deadlines stay as they are
+        (a transfer never moves the student's clock); a later request for information starts
+        a wait of its own instead of one dated from before the handover."""
+        return dataclasses.replace(ticket, waiting_since=None)
 
     def _acting_on(self, tx: TicketTransaction, ticket_id: int, actor: Actor) -> Ticket:
         ticket = tx.get(ticket_id, for_update=True)

@@ -160,7 +160,7 @@ def test_waiting_on_the_student_pauses_only_the_resolution_clock(
     assert answered.resolve_by == ticket.resolve_by + timedelta(hours=5)
 
 
-def test_handing_on_a_ticket_that_waits_on_the_student_counts_that_wait_once(
+def test_handing_on_a_ticket_that_waits_on_the_student_ends_the_wait(
     service: TicketService, clock: ManualClock
 ) -> None:
     ticket = service.open(STUDENT, "路灯坏了", "nic")
@@ -168,22 +168,22 @@ def test_handing_on_a_ticket_that_waits_on_the_student_counts_that_wait_once(
     service.ask_student(ticket.id, NIC, "请提供楼号")
     clock.advance(hours=1)
     moved = service.transfer(ticket.id, NIC, "jwc", "不归网信")
+    # A transfer never moves the student's clock; the wait ends with it.
     assert (moved.status, moved.waiting_since) == (TicketStatus.OPEN, None)
-    assert moved.resolve_by == ticket.resolve_by + timedelta(hours=1)
+    assert (moved.respond_by, moved.resolve_by) == (ticket.respond_by, ticket.resolve_by)
     clock.advance(hours=24)
     service.student_message(ticket.id, STUDENT, "3号楼")
     clock.advance(hours=1)
     service.ask_student(ticket.id, JWC, "具体位置？")
     clock.advance(hours=1)
     answered = service.student_message(ticket.id, STUDENT, "东门")
-    # One hour waited before the transfer, one after the second request: not the day between.
-    assert answered.resolve_by == ticket.resolve_by + timedelta(hours=2)
+    # Only the hour the second request waited, not the day since the first one.
+    assert answered.resolve_by == ticket.resolve_by + timedelta(hours=1)
     clock.advance(hours=1)
     service.ask_student(ticket.id, JWC, "还有照片吗？")
     clock.advance(hours=1)
     returned = service.return_misrouted(ticket.id, JWC, "归后勤")
-    assert returned.waiting_since is None
-    assert returned.resolve_by == ticket.resolve_by + timedelta(hours=3)
+    assert (returned.waiting_since, returned.resolve_by) == (None, answered.resolve_by)
 
 
 def test_a_committed_date_ends_a_wait_on_the_student(
