@@ -10,13 +10,17 @@ datetimes, because that is what the database stores; local time only matters ins
 from __future__ import annotations
 
 import itertools
+import logging
 import math
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.config import SlaSettings
+
+log = logging.getLogger(__name__)
 
 # Longer than any run of days off in any year; stops an always-closed calendar from looping.
 _LONGEST_SEARCH_DAYS = 400
@@ -60,7 +64,19 @@ def chinese_workday(day: date) -> bool:
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
+        unknown_year(day.year)
         return day.weekday() < 5
+
+
+@cache
+def unknown_year(year: int) -> None:
+    """Say once per year that its holidays are unknown: deadlines over New Year or the Spring
+    Festival will count those days as working days until the package is upgraded."""
+    log.warning(
+        "chinese_calendar has no holidays for %d: working-hours deadlines count Monday to"
+        " Friday that year until the package is upgraded (scripts/pin.sh)",
+        year,
+    )
 
 
 class WorkingCalendar:

@@ -5,6 +5,7 @@ Office hours here are the config default, 08:30–12:00 and 14:00–17:30: 7 cou
 
 from __future__ import annotations
 
+import logging
 import math
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -14,7 +15,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.config import SlaSettings
-from bot.sla.calendar import NaturalCalendar, WorkingCalendar, calendar_for, chinese_workday
+from bot.sla.calendar import (
+    NaturalCalendar,
+    WorkingCalendar,
+    calendar_for,
+    chinese_workday,
+    unknown_year,
+)
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 HOURS = ((time(8, 30), time(12)), (time(14), time(17, 30)))  # 7 counted hours a day
@@ -105,11 +112,18 @@ def test_results_are_utc_whatever_zone_comes_in() -> None:
     assert deadline == local("2025-11-24 11:00")
 
 
-def test_years_chinese_calendar_does_not_know_fall_back_to_monday_to_friday() -> None:
-    # 2030-10-01 is a Tuesday; without published holidays it is an ordinary working day.
-    assert chinese_workday(date(2030, 10, 1))
-    assert not chinese_workday(date(2030, 10, 5))  # Saturday
-    assert WORKING.add(local("2030-10-04 17:00"), 1) == local("2030-10-07 09:00")
+def test_years_chinese_calendar_does_not_know_fall_back_to_monday_to_friday(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # 2031-10-01 is a Wednesday; without published holidays it is an ordinary working day.
+    unknown_year.cache_clear()  # other tests (hypothesis draws years) may have asked already
+    with caplog.at_level(logging.WARNING, logger="bot.sla.calendar"):
+        assert chinese_workday(date(2031, 10, 1))
+        assert not chinese_workday(date(2031, 10, 4))  # Saturday
+        assert WORKING.add(local("2031-10-03 17:00"), 1) == local("2031-10-06 09:00")
+    # An admin hears it, once for the year, not once per day asked about.
+    said = [r.getMessage() for r in caplog.records]
+    assert len([m for m in said if "no holidays for 2031" in m]) == 1
 
 
 def test_the_working_day_rule_can_be_injected() -> None:
