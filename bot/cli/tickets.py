@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.cli.context import CliContext
-from bot.conversation.texts import STATE_NAMES
+from bot.conversation.texts import STAFF_STATE_NAMES
 from bot.conversation.views import excerpt, format_time_left
 from bot.tickets.errors import TicketError
 from bot.tickets.model import Actor, Ticket
@@ -88,7 +88,7 @@ def list_tickets(args: argparse.Namespace, ctx: CliContext) -> int:
         deadline = ticket.respond_by if ticket.responded_at is None else ticket.resolve_by
         clause = "答复" if ticket.responded_at is None else "办结"
         unit = frontdesk.kb.kb.unit_name(ticket.unit)
-        state = STATE_NAMES[ticket.status.value]["zh"]
+        state = STAFF_STATE_NAMES[ticket.status.value]
         left = format_time_left(deadline, now, "zh")
         ctx.say(f"{ticket.number:>6}  {unit}  {state}  {clause}{left}  {excerpt(ticket.question)}")
     return 0
@@ -106,7 +106,7 @@ def show_ticket(args: argparse.Namespace, ctx: CliContext) -> int:
     def local(when: datetime | None) -> str:
         return "—" if when is None else f"{when.astimezone(zone):%Y-%m-%d %H:%M}"
 
-    ctx.say(f"{ticket.number}  {STATE_NAMES[ticket.status.value]['zh']}  ({ticket.complexity})")
+    ctx.say(f"{ticket.number}  {STAFF_STATE_NAMES[ticket.status.value]}  ({ticket.complexity})")
     ctx.say(f"question:    {ticket.question}")
     ctx.say(f"unit:        {name(ticket.unit)} ({ticket.unit})")
     ctx.say(
@@ -161,7 +161,7 @@ def _act(args: argparse.Namespace, ctx: CliContext) -> int:
         return ctx.fail(str(error))
     except ValueError as error:
         return ctx.fail(str(error))
-    state = STATE_NAMES[ticket.status.value]["zh"]
+    state = STAFF_STATE_NAMES[ticket.status.value]
     ctx.say(f"{ticket.number}: {args.action} done — {service.unit_name(ticket.unit)}, {state}")
     return 0
 

@@ -151,6 +151,13 @@ STATE_NAMES: dict[str, dict[Language, str]] = {
 }
 
 
+# The same states as staff read them (the student's words say "your reply").
+STAFF_STATE_NAMES: dict[str, str] = {
+    **{state: names["zh"] for state, names in STATE_NAMES.items()},
+    "waiting_student": "等待学生补充信息",
+}
+
+
 def say(key: str, language: Language, **values: object) -> str:
     """The text for `key` in `language`, with `values` filled in."""
     return _TEXTS[key][language].format(**values)

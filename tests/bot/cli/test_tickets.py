@@ -79,3 +79,12 @@ def test_sla_sweep_from_cron(cli: CliRunner) -> None:
     assert "1 sent" in later.out
     inbox = cli("tickets", "--unit", "frontdesk", "inbox", env=env)
     assert "提醒" in inbox.out
+
+
+def test_staff_read_the_states_in_staff_words(cli: CliRunner) -> None:
+    _open_ticket(cli)
+    env = {"FRONTDESK_KB": MINIMAL_KB}
+    asked = cli("tickets", "ask", "1", "请问是哪个食堂？", env=env)
+    assert "等待学生补充信息" in asked.out, asked.out
+    for output in (asked.out, cli("tickets", "list", env=env).out):
+        assert "等待您" not in output  # the student's wording, not the staff's
