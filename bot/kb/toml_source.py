@@ -45,7 +45,16 @@ class TomlSource:
         starts: list[int] = []
         key_lines: list[dict[str, int]] = []
         in_item = False
+        open_string: str | None = None  # the delimiter of a multi-line string being read
         for number, line in enumerate(self.text.splitlines(), start=1):
+            if open_string is not None:
+                # An answer's own lines ("[注意]", even "[[entry]]") are text, not TOML.
+                if line.count(open_string) % 2 == 1:
+                    open_string = None
+                continue
+            opened = next((d for d in ('"""', "'''") if line.count(d) % 2 == 1), None)
+            if opened is not None:
+                open_string = opened
             if header.match(line):
                 starts.append(number)
                 key_lines.append({})
@@ -65,7 +74,8 @@ class TomlSource:
 def read_toml(path: Path, label: str) -> TomlSource | Problem:
     """Parse `path`, or return the problem (syntax errors carry their line)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: Windows Notepad starts a saved file with a byte-order mark.
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         return Problem(label, 0, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
     except OSError as exc:

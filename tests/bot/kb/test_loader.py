@@ -45,6 +45,10 @@ def test_minimal_kb_loads_every_field() -> None:
         ("bad_types.toml", "complexity must be 'general' or 'complex'", 6),
         ("non_ascii_id.toml", "must be ASCII", 2),
         ("not_utf8.toml", "not UTF-8", 0),
+        # Lines of a multi-line answer are text, whatever they start with.
+        ("answer_with_brackets.toml", "unknown unit 'network-center'", 16),
+        # A byte-order mark (Windows Notepad writes one) is no syntax error.
+        ("bom_unknown_unit.toml", "unknown unit 'network-center'", 10),
     ],
 )
 def test_broken_file_is_reported_with_file_and_line(
