@@ -20,6 +20,11 @@ __all__ = ["KBLoadError", "LoadResult", "Problem", "inspect_kb", "load_kb"]
 
 _ASCII_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 _ENTRY_FIELDS = {"id", "question", "similar", "keywords", "unit", "complexity", "answer"}
+# An answer is read on a phone: past this many characters (about three Telegram messages, or
+# three screens) it wants shortening or splitting into entries. A warning, not an error.
+LONG_ANSWER_CHARS = 3000
+# Folders of a KB that hold something other than entries; any other subfolder is not read.
+_KNOWN_FOLDERS = {"regression", "synonyms"}
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,18 @@ def inspect_kb(directory: Path) -> LoadResult:
             continue
         entries.extend(_load_entries(source, units, seen, problems))
     synonyms = _load_synonyms(directory, problems)
+    for path in sorted(directory.glob("*/**/*.toml")):
+        top = path.relative_to(directory).parts[0]
+        if top not in _KNOWN_FOLDERS and not top.startswith("."):
+            problems.append(
+                Problem(
+                    _label(directory, path),
+                    0,
+                    "not read: entry files go at the top of the KB folder (only regression/"
+                    " and synonyms/ are read from subfolders)",
+                    "warning",
+                )
+            )
     if any(p.severity == "error" for p in problems):
         return LoadResult(None, tuple(problems))
     kb = KnowledgeBase(units=units, entries=tuple(entries), synonyms=tuple(synonyms))
@@ -148,6 +165,17 @@ def _load_entries(
         question = _text(item, "question", source, problems)
         unit = _text(item, "unit", source, problems)
         answer = _text(item, "answer", source, problems)
+        if answer is not None and len(answer) > LONG_ANSWER_CHARS:
+            problems.append(
+                Problem(
+                    source.label,
+                    item.line_of("answer"),
+                    f"the answer has {len(answer):,} characters (over {LONG_ANSWER_CHARS:,}):"
+                    " students read it on a phone, in several messages; shorten it or split"
+                    " the entry",
+                    "warning",
+                )
+            )
         similar = _strings(item, "similar", source, problems)
         keywords = _strings(item, "keywords", source, problems)
         complexity = _complexity(item, source, problems)

@@ -128,3 +128,20 @@ def test_a_units_clock_is_checked(kb_copy: Path) -> None:
     )
     problems = [str(p) for p in inspect_kb(kb_copy).problems]
     assert any("units.toml:" in p and "clock" in p for p in problems), problems
+
+
+def test_what_the_loader_would_silently_skip_or_send_whole_is_warned_about(kb_copy: Path) -> None:
+    (kb_copy / "guides").mkdir()
+    shutil.copy(kb_copy / "nic.toml", kb_copy / "guides" / "more.toml")
+    nic = (kb_copy / "nic.toml").read_text(encoding="utf-8")
+    long_answer = "请按以下步骤操作。" * 400  # 3,600 characters
+    (kb_copy / "nic.toml").write_text(
+        nic + f'\n[[entry]]\nid = "nic-long"\nquestion = "很长"\nunit = "nic"\n'
+        f'answer = "{long_answer}"\n',
+        encoding="utf-8",
+    )
+    result = inspect_kb(kb_copy)
+    assert result.kb is not None  # warnings, not errors
+    said = {(p.file, p.severity, p.message.split(":")[0]) for p in result.problems}
+    assert ("kb/guides/more.toml", "warning", "not read") in said
+    assert ("kb/nic.toml", "warning", "the answer has 3,600 characters (over 3,000)") in said
