@@ -7,8 +7,9 @@ from bot.config import Settings
 from bot.conversation.messages import Button, Reply
 from bot.conversation.ports import MatchingView
 from bot.conversation.texts import STATE_NAMES, say
-from bot.conversation.views import excerpt, format_deadline, format_time_left
+from bot.conversation.views import excerpt, format_time_left
 from bot.tickets.model import StudentRef, Ticket, TicketStatus
+from bot.tickets.notices import format_deadline
 from bot.tickets.service import TicketService
 
 _OPEN_STATES = {

@@ -3,19 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from bot.conversation.texts import Language
-
-
-def format_deadline(when: datetime, timezone: str, language: Language) -> str:
-    """A deadline in the university's local time, e.g. '11月24日 14:05（北京时间）'."""
-    local = when.astimezone(ZoneInfo(timezone))
-    if language == "zh":
-        suffix = "（北京时间）" if timezone == "Asia/Shanghai" else f"（{timezone}）"
-        return f"{local.month}月{local.day}日 {local:%H:%M}{suffix}"
-    suffix = " Beijing time" if timezone == "Asia/Shanghai" else f" {timezone}"
-    return f"{local:%Y-%m-%d %H:%M}{suffix}"
 
 
 def format_time_left(deadline: datetime, now: datetime, language: Language) -> str:

@@ -5,6 +5,9 @@ Kept apart from the service so wording changes never touch the ticket rules.
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from bot.tickets.model import Language
 
 _STUDENT: dict[str, dict[Language, str]] = {
@@ -67,3 +70,13 @@ def student_text(key: str, language: Language, **values: object) -> str:
 
 def staff_text(key: str, **values: object) -> str:
     return _STAFF[key].format(**values).strip()
+
+
+def format_deadline(when: datetime, timezone: str, language: Language) -> str:
+    """A deadline in the university's local time, e.g. '11月24日 14:05（北京时间）'."""
+    local = when.astimezone(ZoneInfo(timezone))
+    if language == "zh":
+        suffix = "（北京时间）" if timezone == "Asia/Shanghai" else f"（{timezone}）"
+        return f"{local.month}月{local.day}日 {local:%H:%M}{suffix}"
+    suffix = " Beijing time" if timezone == "Asia/Shanghai" else f" {timezone}"
+    return f"{local:%Y-%m-%d %H:%M}{suffix}"

@@ -19,13 +19,14 @@ from bot.sla.calendar import Calendar
 from bot.tickets.errors import InvalidTransition, NotAllowed, TicketError, UnknownUnit
 from bot.tickets.model import (
     Actor,
+    Language,
     StudentRef,
     Ticket,
     TicketEvent,
     TicketMessage,
     TicketStatus,
 )
-from bot.tickets.notices import staff_text, student_text
+from bot.tickets.notices import format_deadline, staff_text, student_text
 from bot.tickets.outbox import Outbox
 from bot.tickets.store import SqlTicketStore, TicketTransaction
 from intents.kb import Complexity, Unit
@@ -359,8 +360,9 @@ class TicketService:
                     ticket.student.language,
                     number=ticket.number,
                     unit=self.unit_name(to_unit, ticket.student.language),
-                    deadline=self._local(
-                        ticket.respond_by if ticket.responded_at is None else ticket.resolve_by
+                    deadline=self._student_time(
+                        ticket.respond_by if ticket.responded_at is None else ticket.resolve_by,
+                        ticket.student.language,
                     ),
                 ),
             )
@@ -440,7 +442,7 @@ class TicketService:
                 ticket.student.language,
                 number=ticket.number,
                 unit=self.unit_name(ticket.unit, ticket.student.language),
-                deadline=self._local(committed),
+                deadline=self._student_time(committed, ticket.student.language),
                 note=note,
             )
             tx.message(ticket.id, actor, text, to_student=True)
@@ -604,6 +606,10 @@ class TicketService:
         if self._settings.conversation.sign_with_staff_name and actor.name:
             return f"{unit} {actor.name}"
         return unit
+
+    def _student_time(self, when: datetime, language: Language) -> str:
+        """A deadline as the student reads it: in their language, with the time zone said."""
+        return format_deadline(when, self._settings.sla.timezone, language)
 
     def _local(self, when: datetime) -> str:
         local = when.astimezone(ZoneInfo(self._settings.sla.timezone))

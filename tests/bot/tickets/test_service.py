@@ -63,6 +63,12 @@ def test_transfer_keeps_deadlines_and_the_giver_accountable_until_accepted(
     moved = service.transfer(ticket.id, NIC, "jwc", "成绩单归教务处")
     assert (moved.unit, moved.accountable_unit, moved.first_unit) == ("jwc", "nic", "nic")
     assert (moved.respond_by, moved.resolve_by) == (ticket.respond_by, ticket.resolve_by)
+    # The student reads the deadline as when they opened the ticket: in local time, said so.
+    (told,) = [
+        n for n in service.outbox.pending() if n.kind == "transferred" and n.recipient == "student"
+    ]
+    assert "答复时限不变：" in told.text
+    assert "（北京时间）前" in told.text
     assert service.may_act(NIC, moved)
     assert service.may_act(JWC, moved)
     accepted = service.claim(ticket.id, JWC)
