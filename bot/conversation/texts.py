@@ -78,12 +78,28 @@ _TEXTS: dict[str, dict[Language, str]] = {
     "ticket_opened": {
         "zh": (
             "已为您登记问题 {number}，转交【{unit}】办理。\n"
-            "学校承诺 24 小时内答复：最迟 {deadline} 前会有老师回复您。"
+            "学校承诺 {hours} 小时内答复：最迟 {deadline} 前会有老师回复您。"
             "老师的回复会直接发到这里；您也可以继续补充说明。"
         ),
         "en": (
             "Your question is registered as {number} and passed to {unit}.\n"
-            "The university promises a response within 24 hours: by {deadline} at the latest. "
+            "The university promises a response within {hours} hours: by {deadline} at the "
+            "latest. Their reply will come here; you can add details by writing to me."
+        ),
+    },
+    # The same for an office whose deadlines count office hours only (sla.clock = "working"):
+    # "24 hours" next to a date five days away would read as a broken promise.
+    "ticket_opened_working": {
+        "zh": (
+            "已为您登记问题 {number}，转交【{unit}】办理。\n"
+            "学校承诺 {hours} 个工作小时内答复（按办公时间计，节假日顺延）："
+            "最迟 {deadline} 前会有老师回复您。"
+            "老师的回复会直接发到这里；您也可以继续补充说明。"
+        ),
+        "en": (
+            "Your question is registered as {number} and passed to {unit}.\n"
+            "The university promises a response within {hours} working hours (office hours; "
+            "weekends and holidays do not count): by {deadline} at the latest. "
             "Their reply will come here; you can add details by writing to me."
         ),
     },

@@ -44,9 +44,13 @@ class TicketDialogue:
             student, question, owner, entry_id=entry.id if entry else None, complexity=complexity
         )
         lang = student.language
+        owning = kb.units.get(ticket.unit)
+        sla = self._settings.sla
+        working = ((owning.clock if owning else "") or sla.clock) == "working"
         text = say(
-            "ticket_opened",
+            "ticket_opened_working" if working else "ticket_opened",
             lang,
+            hours=f"{sla.respond_hours:g}",
             number=ticket.number,
             unit=kb.unit_name(ticket.unit, lang),
             deadline=format_deadline(ticket.respond_by, self._settings.sla.timezone, lang),

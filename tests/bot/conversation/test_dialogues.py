@@ -6,13 +6,16 @@ student must then see. Buttons are pressed by their label, as a person would.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
-from bot.app import FrontDesk
+from bot.app import FrontDesk, build_frontdesk
 from bot.clock import ManualClock
 from bot.tickets.model import Actor
+from tests.bot.conversation.conftest import desk_settings
 from tests.support.dialogue import Student
 
 
@@ -259,3 +262,34 @@ def test_nobody_adds_a_message_to_another_students_ticket(desk: FrontDesk) -> No
     other.press("这是对问题 #2 的补充")
     assert "已补充到问题 #2" in other.text
     assert [m.text for m in desk.tickets.messages(2)] == ["食堂今天的红烧肉太咸了", "缓考怎么申请"]
+
+
+@pytest.mark.parametrize(
+    ("clock_kind", "hours", "promise", "deadline"),
+    [
+        # Opened Friday 16:00 in Beijing (2026-11-27).
+        ("natural", 24, "学校承诺 24 小时内答复", "11月28日 16:00"),
+        # 7 office hours a day: 1.5 on Friday, 7 each Monday to Wednesday, 1.5 on Thursday.
+        (
+            "working",
+            24,
+            "学校承诺 24 个工作小时内答复（按办公时间计，节假日顺延）",
+            "12月3日 10:00",
+        ),
+        ("natural", 48, "学校承诺 48 小时内答复", "11月29日 16:00"),
+    ],
+)
+def test_the_promise_says_the_hours_and_clock_the_deadline_is_counted_in(
+    tmp_path: Path, clock_kind: str, hours: float, promise: str, deadline: str
+) -> None:
+    settings = desk_settings(f"sqlite:///{tmp_path / 'desk.db'}")
+    sla = replace(settings.sla, clock=clock_kind, respond_hours=hours)
+    clock = ManualClock(datetime(2026, 11, 27, 8, 0, tzinfo=UTC))
+    desk = build_frontdesk(replace(settings, sla=sla), clock=clock, cache_dir=tmp_path)
+    try:
+        student = Student(desk)
+        student.say("网信中心的老师能帮我看看机房打印机卡纸吗")
+        assert promise in student.text
+        assert f"最迟 {deadline}" in student.text
+    finally:
+        desk.close()
