@@ -51,7 +51,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         return ctx.fail(f"frontdesk report: unknown unit {args.unit!r} (known: {known})")
     tickets = frontdesk.tickets.search(since=period.since, until=period.until, unit=args.unit)
     names = {unit: kb.unit_name(unit, args.lang) for unit in {t.unit for t in tickets}}
-    report = build_report(tickets, now, names, period)
+    report = build_report(tickets, now, names, period, scope=args.unit)
     ctx.say(format_report(report, args.lang))
     try:
         if args.csv:

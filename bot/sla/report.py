@@ -34,6 +34,8 @@ from bot.tickets.model import Ticket, TicketStatus
 ReportLanguage = Literal["zh", "en"]
 OVERALL = "ALL"  # the unit id of the overall row (in the CSV and `UnitRates.unit`)
 _OVERALL_NAMES = {"zh": "全校", "en": "Overall"}
+# The same row when the report covers one unit: its total, not the whole university's.
+_TOTAL_NAMES = {"zh": "合计", "en": "Total"}
 _NO_RATE = "-"  # ASCII on purpose: "—" is East-Asian "ambiguous" width and breaks alignment
 
 
@@ -119,6 +121,11 @@ class Report:
     period: Period | None  # None: every ticket handed in
     units: tuple[UnitRates, ...]  # ranked, best first
     overall: UnitRates
+    scope: str | None = None  # the one unit reported on, if the tickets were only its own
+
+    def total_name(self, language: str) -> str:
+        names = _OVERALL_NAMES if self.scope is None else _TOTAL_NAMES
+        return names["en" if language == "en" else "zh"]
 
 
 def rates(unit: str, name: str, tickets: Iterable[Ticket], now: datetime) -> UnitRates:
@@ -169,6 +176,7 @@ def build_report(
     now: datetime,
     unit_names: Mapping[str, str],
     period: Period | None = None,
+    scope: str | None = None,
 ) -> Report:
     """Per-unit rates, ranked best first, and the overall row.
 
@@ -183,8 +191,8 @@ def build_report(
         (rates(unit, unit_names.get(unit, unit), group, now) for unit, group in by_unit.items()),
         key=_league_key,
     )
-    overall = rates(OVERALL, _OVERALL_NAMES["zh"], items, now)
-    return Report(now, period, tuple(units), overall)
+    overall = rates(OVERALL, (_OVERALL_NAMES if scope is None else _TOTAL_NAMES)["zh"], items, now)
+    return Report(now, period, tuple(units), overall, scope)
 
 
 def _league_key(row: UnitRates) -> tuple[float, float, float, int, str]:
@@ -282,7 +290,7 @@ def format_report(report: Report, language: ReportLanguage | str = "zh") -> str:
     lang = "en" if language == "en" else "zh"
     header = _HEADERS[lang]
     body = [_cells(str(rank), row) for rank, row in enumerate(report.units, start=1)]
-    total = _cells("", report.overall, name=_OVERALL_NAMES[lang])
+    total = _cells("", report.overall, name=report.total_name(lang))
     table = [list(header), *body, total]
     widths = [max(display_width(cells[i]) for cells in table) for i in range(len(header))]
     rule = "  ".join("-" * width for width in widths)

@@ -428,9 +428,14 @@ def test_frontdesk_report_command(tmp_path: Path) -> None:
     assert (tmp_path / "r.csv").is_file()
     assert len((tmp_path / "r.png").read_bytes()) > 10_000
 
+    assert "全校" in out.getvalue()
     assert run("report", "--unit", "jwc", "--lang", "en") == 0, err.getvalue()
-    assert "Overall" in out.getvalue()
+    # One unit's report totals that unit; it does not call the total the university's.
+    assert table_lines(out.getvalue())[-1].split()[:2] == ["Total", "1"]
+    assert "Overall" not in out.getvalue()
     assert "网络信息中心" not in out.getvalue()
+    assert run("report", "--unit", "jwc", "--csv", str(tmp_path / "jwc.csv")) == 0
+    assert "合计" in (tmp_path / "jwc.csv").read_text(encoding="utf-8-sig")
     assert run("report", "--since", "2025-10-01", "--until", "2025-10-31") == 0
     assert "（本期没有问题）" in out.getvalue()
 
