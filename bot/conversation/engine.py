@@ -22,6 +22,7 @@ from bot.tickets.errors import TicketError
 from bot.tickets.model import StudentRef, Ticket, TicketStatus
 from bot.tickets.service import TicketService
 from intents.decision import Decision
+from intents.kb import Entry
 from intents.meta import MetaIntent, detect_meta
 
 log = logging.getLogger(__name__)
@@ -113,48 +114,66 @@ class Conversation:
     def _text(self, incoming: Incoming, text: str, state: DialogueState) -> _Turn:
         lang = state.language
         student = _student(incoming, lang)
-        decision = None
-        if state.expecting == "rating_comment" and state.comment_ticket is not None:
-            # "You may add a comment, or just carry on": a question the guide answers is the
-            # student carrying on, not a comment on the rated ticket.
-            if detect_meta(text) is None:
-                decision = self._matching.match(text[:MATCH_PREFIX_CHARS])
-                if decision.kind != "answer":
-                    self._tickets.comment(state.comment_ticket, student, text)
-                    return _Turn([Reply(say("rating_comment_saved", lang))], state.cleared())
-            state = state.cleared()
         active = self._tickets.still_open(state.active_ticket, student)
         if active is not None and active.status is TicketStatus.WAITING_STUDENT:
             # Staff asked the student something: what comes next is the answer, whatever it
             # says ("不用了" and "好的" are answers here, not a cancel or a thank-you).
-            return _Turn([self._tickets.follow_up(active, student, text)], state)
+            reply = self._tickets.follow_up(active, student, text)
+            return _Turn([reply], state.cleared())
+        decision = None
+        if state.expecting == "rating_comment" and state.comment_ticket is not None:
+            rated = self._tickets.owned(state.comment_ticket, student)
+            if detect_meta(text) is None:
+                # "You may add a comment, or just carry on": a question the guide answers
+                # about other business is the student carrying on; about the rated ticket's
+                # own ("still can't connect"), it is a comment on it.
+                decision = self._matching.match(text[:MATCH_PREFIX_CHARS])
+                entry = self._answered_entry(decision)
+                if entry is None or rated is None or _same_business(entry, rated):
+                    self._tickets.comment(state.comment_ticket, student, text)
+                    return _Turn([Reply(say("rating_comment_saved", lang))], state.cleared())
+            state = state.cleared()
         meta = detect_meta(text)
         if meta is not None:
             return self._meta(meta, student, state)
         if state.expecting == "human_question":
             return self._open(student, text, state, unit=None, entry_id=None)
         if active is not None:
-            return self._follow_up(student, text, active, state)
+            return self._follow_up(student, text, active, state, decision)
         return self._ask(student, text, state.cleared().with_(active_ticket=None), decision)
 
     def _follow_up(
-        self, student: StudentRef, text: str, ticket: Ticket, state: DialogueState
+        self,
+        student: StudentRef,
+        text: str,
+        ticket: Ticket,
+        state: DialogueState,
+        decision: Decision | None = None,
     ) -> _Turn:
         """What the student writes while a ticket is open goes to it — unless the guide answers
-        it and it is another unit's business: "how do I reset my Wi-Fi password" after a ticket
-        about changing rooms is a new question, which the student gets answered at once instead
-        of the dormitory office reading it. One tap still adds it to the ticket."""
-        decision = self._matching.match(text[:MATCH_PREFIX_CHARS])
-        kb = self._matching.kb
-        entry = kb.by_id.get(decision.entry) if decision.entry else None
-        if decision.kind != "answer" or entry is None or entry.unit == ticket.unit:
-            return _Turn([self._tickets.follow_up(ticket, student, text)], state)
+        it and it is other business: "how do I reset my Wi-Fi password" after a ticket about
+        changing rooms is a new question, which the student gets answered at once instead of
+        the dormitory office reading it. One tap still adds it to the ticket."""
+        if decision is None:
+            decision = self._matching.match(text[:MATCH_PREFIX_CHARS])
+        entry = self._answered_entry(decision)
+        if entry is None or _same_business(entry, ticket):
+            reply = self._tickets.follow_up(ticket, student, text)
+            return _Turn([reply], state.with_(held_message=None))
         turn = self._answer(entry.id, text, state)
         lang = state.language
-        add = Button(say("btn_add_to_ticket", lang, number=ticket.number), f"add:{ticket.id}")
+        add = Button(
+            say("btn_add_to_ticket", lang, number=ticket.number), f"add:{ticket.id}:{entry.id}"
+        )
         *answer, ask = turn.replies
         replies = [*answer, Reply(ask.text, (*ask.buttons, add))]
         return _Turn(replies, turn.state.with_(held_message=text))
+
+    def _answered_entry(self, decision: Decision) -> Entry | None:
+        """The KB entry `decision` answers with, if it is an answer."""
+        if decision.kind != "answer" or decision.entry is None:
+            return None
+        return self._matching.kb.by_id.get(decision.entry)
 
     def _meta(self, meta: MetaIntent, student: StudentRef, state: DialogueState) -> _Turn:
         lang = state.language
@@ -271,8 +290,11 @@ class Conversation:
             after = state.cleared().with_(expecting="rating_comment", comment_ticket=ticket_id)
             return _Turn([reply], after)
         if kind == "add":
+            # The button belongs to one answer: the message it adds is the one that answer
+            # was for, not whatever the student asked since.
             ticket = self._tickets.still_open(ticket_id, student)
-            if ticket is None or not state.held_message:
+            current = state.held_message and state.answered_entry == argument
+            if ticket is None or not current or state.held_message is None:
                 return _Turn([Reply(say("stale_choice", lang))], state.cleared())
             reply = self._tickets.follow_up(ticket, student, state.held_message)
             return _Turn([reply], state.cleared().with_(active_ticket=ticket.id))
@@ -293,13 +315,14 @@ def _language(incoming: Incoming, current: Language, *, fresh: bool) -> Language
     if incoming.kind == "text":
         text = incoming.text
         # The script that carries the message: "vpn连不上" and "我的wifi password忘了" are
-        # Chinese with English words in them; "I cannot log in to 一网通办" is English naming a
-        # Chinese system.
-        chinese = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+        # Chinese with English words in them; "I lost my 校园卡" and "I cannot log in to
+        # 一网通办" are English naming Chinese things. A Chinese word is about two characters,
+        # so two characters weigh as one English word; a tie keeps the language as it was.
+        chinese = sum("\u4e00" <= ch <= "\u9fff" for ch in text) / 2
         english = len(_LATIN_WORD.findall(text))
-        if chinese and chinese >= english:
+        if chinese > english:
             return "zh"
-        if sum(ch.isascii() and ch.isalpha() for ch in text) >= 2:
+        if english > chinese and sum(ch.isascii() and ch.isalpha() for ch in text) >= 2:
             return "en"
     starting = incoming.kind == "command" and incoming.text.lstrip("/").startswith("start")
     if incoming.language and (fresh or starting):
@@ -315,3 +338,10 @@ def _student(incoming: Incoming, language: Language) -> StudentRef:
         display_name=incoming.display_name or "",
         language=language,
     )
+
+
+def _same_business(entry: Entry, ticket: Ticket) -> bool:
+    """Whether an answered entry is about what `ticket` is about: its own entry, or a unit
+    that holds or answers for it (a transfer moves the ticket, not its topic)."""
+    units = {ticket.unit, ticket.first_unit, ticket.accountable_unit}
+    return entry.id == ticket.entry_id or entry.unit in units

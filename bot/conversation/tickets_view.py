@@ -68,6 +68,11 @@ class TicketDialogue:
                 return ticket
         return None
 
+    def owned(self, ticket_id: int, student: StudentRef) -> Ticket | None:
+        """The student's ticket `ticket_id`, whatever its state, else None."""
+        tickets = self._tickets.for_student(student.channel, student.user_id, open_only=False)
+        return next((ticket for ticket in tickets if ticket.id == ticket_id), None)
+
     def follow_up(self, ticket: Ticket, student: StudentRef, text: str) -> Reply:
         """Relay what the student adds to the ticket's staff thread."""
         self._tickets.student_message(ticket.id, student, text)

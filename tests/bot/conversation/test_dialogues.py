@@ -14,6 +14,8 @@ import pytest
 
 from bot.app import FrontDesk, build_frontdesk
 from bot.clock import ManualClock
+from bot.conversation.engine import _language
+from bot.conversation.messages import Incoming
 from bot.tickets.model import Actor
 from tests.bot.conversation.conftest import desk_settings
 from tests.support.dialogue import Student
@@ -293,3 +295,67 @@ def test_the_promise_says_the_hours_and_clock_the_deadline_is_counted_in(
         assert f"最迟 {deadline}" in student.text
     finally:
         desk.close()
+
+
+@pytest.mark.parametrize(
+    ("before", "text", "language"),
+    [
+        ("zh", "I lost my 校园卡", "en"),
+        ("zh", "Where is the 图书馆?", "en"),
+        ("zh", "How to get 在读证明", "en"),
+        ("en", "vpn连不上", "zh"),
+        ("en", "校园卡lost了", "zh"),
+        ("en", "我的wifi password忘了怎么办", "zh"),
+        ("zh", "ok好的", "zh"),  # a tie keeps the language as it was
+        ("en", "ok好的", "en"),
+        ("en", "12345", "en"),
+    ],
+)
+def test_the_reply_language_follows_the_script_that_carries_the_message(
+    before: str, text: str, language: str
+) -> None:
+    incoming = Incoming("terminal", "s1", "s1", "text", text)
+    assert _language(incoming, before, fresh=False) == language
+
+
+def test_a_follow_up_on_the_tickets_own_topic_stays_on_it_after_a_transfer(
+    desk: FrontDesk,
+) -> None:
+    student = Student(desk)
+    student.say("校园无线网连不上怎么办")
+    student.press("没解决，转人工")
+    assert "已为您登记问题 #1" in student.text
+    desk.tickets.transfer(1, NIC_STAFF, "jwc", "请教务处一起看")
+    student.say("校园无线网还是连不上怎么办")
+    assert "已补充到问题 #1" in student.text
+    assert [m.text for m in desk.tickets.messages(1)][-1] == "校园无线网还是连不上怎么办"
+
+
+def test_a_comment_on_the_rated_tickets_own_topic_is_kept_as_a_comment(
+    desk: FrontDesk,
+) -> None:
+    student = Student(desk)
+    student.say("校园无线网连不上怎么办")
+    student.press("没解决，转人工")
+    desk.tickets.resolve(1, NIC_STAFF, "已重置")
+    student.notifications()
+    student.press("2 ★★")
+    student.say("校园无线网还是连不上，重启也没用")
+    assert "您的意见已记录" in student.text
+    assert desk.tickets.get(1).rating_comment == "校园无线网还是连不上，重启也没用"
+
+
+def test_the_add_button_adds_the_message_its_answer_was_for(desk: FrontDesk) -> None:
+    student = Student(desk)
+    student.say("网信中心的老师能帮我看看机房打印机卡纸吗")
+    student.say("缓考怎么申请")
+    first = student.seen
+    student.say("补考什么时候考")
+    assert "这是对问题 #1 的补充" in student.buttons
+    student.seen = first  # the student scrolls up and taps the first answer's button
+    student.press("这是对问题 #1 的补充")
+    assert "选项已经过期" in student.text
+    student.say("补考什么时候考")
+    student.press("这是对问题 #1 的补充")
+    assert "已补充到问题 #1" in student.text
+    assert [m.text for m in desk.tickets.messages(1)][1:] == ["补考什么时候考"]
