@@ -312,8 +312,10 @@ class TicketService:
                 raise InvalidTransition(f"问题 {ticket.number} 已在{self.unit_name(to_unit)}。")
             ticket = self._end_wait(ticket)
             giver = ticket.unit
-            # Until the receiver accepts, whoever was answerable stays answerable (首接负责).
-            accountable = ticket.accountable_unit if ticket.status is TicketStatus.OPEN else giver
+            # Until the receiver accepts, whoever was answerable stays answerable (首接负责);
+            # a holder that accepted (claimed, replied) hands on its own accountability.
+            accepted = ticket.accountable_unit == ticket.unit
+            accountable = giver if accepted else ticket.accountable_unit
             if giver == self._settings.frontdesk_unit or ticket.status is TicketStatus.RETURNED:
                 accountable = self._settings.frontdesk_unit
             ticket = dataclasses.replace(
@@ -454,6 +456,7 @@ class TicketService:
         now = self._clock.now()
         with self._store.transaction(now) as tx:
             ticket = self._acting_on(tx, ticket_id, actor)
+            signature = self._signature(actor, ticket)  # who resolves, before the handover ends
             if ticket.status is TicketStatus.WAITING_STUDENT:
                 ticket = self._resume(ticket, now)
             ticket = dataclasses.replace(
@@ -466,13 +469,7 @@ class TicketService:
             tx.save(ticket)
             tx.event(ticket.id, "resolved", actor, unit=ticket.unit, detail=note)
             lang = ticket.student.language
-            text = student_text(
-                "resolved",
-                lang,
-                number=ticket.number,
-                unit=self._signature(actor, ticket),
-                note=note,
-            )
+            text = student_text("resolved", lang, number=ticket.number, unit=signature, note=note)
             tx.message(ticket.id, actor, text, to_student=True)
             tx.notify_student(ticket, "resolved", text)
             tx.notify_student(
@@ -489,9 +486,13 @@ class TicketService:
         with self._store.transaction(now) as tx:
             ticket = self._acting_on(tx, ticket_id, actor)
             status = ticket.status
+            owner = self.is_admin(actor) or ticket.unit in actor.units
+            signature = self._signature(actor, ticket)
             if kind == "info_request":
                 status = TicketStatus.WAITING_STUDENT
-            elif status in (TicketStatus.OPEN, TicketStatus.RETURNED):
+            elif status in (TicketStatus.OPEN, TicketStatus.RETURNED) and owner:
+                # Only the holder's reply takes the ticket on; the unit that handed it over
+                # may still answer the student without accepting for the receiver.
                 status = TicketStatus.IN_PROGRESS
             ticket = dataclasses.replace(
                 ticket,
@@ -519,7 +520,7 @@ class TicketService:
                 student_text(
                     kind,
                     ticket.student.language,
-                    unit=self._signature(actor, ticket),
+                    unit=signature,
                     number=ticket.number,
                     text=_cut(text),
                 ),

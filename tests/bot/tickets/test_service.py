@@ -100,10 +100,16 @@ def test_the_giver_stays_answerable_but_cannot_accept_or_refuse_for_the_receiver
     (told,) = [n for n in service.outbox.pending() if n.kind == "staff_reply"]
     assert "网络信息中心" in told.text
     assert "教务处" not in told.text.replace("已催教务处", "")
-    assert service.get(ticket.id).accountable_unit == "nic"  # replying for another is not accepting
-    service.reply(ticket.id, JWC, "已受理")
-    told = [n for n in service.outbox.pending() if n.kind == "staff_reply"][-1]
-    assert "教务处" in told.text.replace("已受理", "")
+    after = service.get(ticket.id)
+    # Replying for another is not accepting: still waiting for the receiver, nic still on it.
+    assert (after.accountable_unit, after.status) == ("nic", TicketStatus.OPEN)
+    onward = service.transfer(ticket.id, JWC, "frontdesk", "请前台分派")  # jwc never accepted
+    assert onward.accountable_unit == "nic"
+    assert [t.id for t in service.queue("nic")] == [ticket.id]
+    # The giver may close it (it answers for it), signed with its own name.
+    service.resolve(ticket.id, NIC, "已解决")
+    (closed,) = [n for n in service.outbox.pending() if n.kind == "resolved"]
+    assert "（网络信息中心）" in closed.text
 
 
 def test_return_as_misrouted_goes_to_the_front_desk_which_redispatches(
