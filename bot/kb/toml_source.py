@@ -15,6 +15,16 @@ from typing import Any
 from bot.kb.problems import Problem
 
 _LINE_IN_ERROR = re.compile(r"\(at line (\d+), column \d+\)")
+# A key whose value opens a multi-line string (a comment mentioning '"""' opens nothing).
+_MULTILINE_OPENING = re.compile(r"""^\s*[A-Za-z0-9_\-."]+\s*=\s*(\"\"\"|''')""")
+
+
+def _closes(text: str, delimiter: str) -> bool:
+    """Whether `text` ends a multi-line string opened with `delimiter` (a basic string's
+    escaped \\\" does not)."""
+    if delimiter == "'''":
+        return delimiter in text
+    return re.search(r'(?<!\\)"""', text) is not None
 
 
 @dataclass(frozen=True)
@@ -49,12 +59,13 @@ class TomlSource:
         for number, line in enumerate(self.text.splitlines(), start=1):
             if open_string is not None:
                 # An answer's own lines ("[注意]", even "[[entry]]") are text, not TOML.
-                if line.count(open_string) % 2 == 1:
+                if _closes(line, open_string):
                     open_string = None
                 continue
-            opened = next((d for d in ('"""', "'''") if line.count(d) % 2 == 1), None)
-            if opened is not None:
-                open_string = opened
+            if opening := _MULTILINE_OPENING.match(line):
+                delimiter = opening.group(1)
+                if not _closes(line[opening.end() :], delimiter):
+                    open_string = delimiter
             if header.match(line):
                 starts.append(number)
                 key_lines.append({})

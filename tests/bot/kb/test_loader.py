@@ -47,6 +47,8 @@ def test_minimal_kb_loads_every_field() -> None:
         ("not_utf8.toml", "not UTF-8", 0),
         # Lines of a multi-line answer are text, whatever they start with.
         ("answer_with_brackets.toml", "unknown unit 'network-center'", 16),
+        # Nor does a comment or an escaped quote inside an answer open or close one.
+        ("comment_with_quotes.toml", "unknown unit 'network-center'", 15),
         # A byte-order mark (Windows Notepad writes one) is no syntax error.
         ("bom_unknown_unit.toml", "unknown unit 'network-center'", 10),
     ],
