@@ -230,11 +230,12 @@ class Sweeper:
                 "warn", number=number, what=what, hours=f"{notice.hours:g}", deadline=deadline
             )
         # A ticket handed on and not yet accepted has two answerable units: the one holding it
-        # and the first-ask unit, which stays on it until the other accepts (首接负责).
+        # and the one that handed it on, which stays on it until the other accepts (首接负责;
+        # not always the first unit: the front desk re-dispatching a returned ticket, say).
         units = [notice.unit]
         if notice.accountable_unit != notice.unit:
-            first = names.get(notice.accountable_unit, notice.accountable_unit)
-            unit_name = f"{unit_name}（承办）、{first}（首接）"
+            giver = names.get(notice.accountable_unit, notice.accountable_unit)
+            unit_name = f"{unit_name}（承办）、{giver}（转出单位，对方受理前仍负责）"
             units.append(notice.accountable_unit)
         if notice.kind == "breach":
             supervisors = self._supervisors()

@@ -71,7 +71,9 @@ def test_a_breach_on_a_ticket_handed_on_names_both_answerable_units(
     breaches = [m for m in sla_messages(service) if m.kind == "sla_breach"]
     assert sorted(m.address for m in breaches) == ["frontdesk", "jwc", "nic"]
     for message in breaches:
-        assert "责任单位：教务处（承办）、网络信息中心（首接）" in message.text
+        assert (
+            "责任单位：教务处（承办）、网络信息中心（转出单位，对方受理前仍负责）" in message.text
+        )
         assert "教务处负责人、网络信息中心负责人" in message.text
 
 
