@@ -16,6 +16,8 @@ class TicketRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_tickets_student", "student_channel", "student_user_id"),
         Index("ix_tickets_unit_status", "unit", "status"),
+        # A unit's queue also holds what it handed on and still answers for.
+        Index("ix_tickets_accountable_status", "accountable_unit", "status"),
         Index("ix_tickets_opened_at", "opened_at"),
     )
 
