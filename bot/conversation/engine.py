@@ -122,13 +122,13 @@ class Conversation:
             return _Turn([reply], state.cleared())
         decision = None
         if state.expecting == "rating_comment" and state.comment_ticket is not None:
-            rated = self._tickets.owned(state.comment_ticket, student)
             if detect_meta(text) is None:
                 # "You may add a comment, or just carry on": a question the guide answers
                 # about other business is the student carrying on; about the rated ticket's
                 # own ("still can't connect"), it is a comment on it.
                 decision = self._matching.match(text[:MATCH_PREFIX_CHARS])
                 entry = self._answered_entry(decision)
+                rated = self._tickets.owned(state.comment_ticket, student)
                 if entry is None or rated is None or _same_business(entry, rated):
                     self._tickets.comment(state.comment_ticket, student, text)
                     return _Turn([Reply(say("rating_comment_saved", lang))], state.cleared())
@@ -293,10 +293,10 @@ class Conversation:
             # The button belongs to one answer: the message it adds is the one that answer
             # was for, not whatever the student asked since.
             ticket = self._tickets.still_open(ticket_id, student)
-            current = state.held_message and state.answered_entry == argument
-            if ticket is None or not current or state.held_message is None:
+            held = state.held_message
+            if ticket is None or held is None or state.answered_entry != argument:
                 return _Turn([Reply(say("stale_choice", lang))], state.cleared())
-            reply = self._tickets.follow_up(ticket, student, state.held_message)
+            reply = self._tickets.follow_up(ticket, student, held)
             return _Turn([reply], state.cleared().with_(active_ticket=ticket.id))
         if kind == "withdraw":
             return _Turn([self._tickets.withdraw(ticket_id, student)], state.cleared())

@@ -486,7 +486,7 @@ class TicketService:
         with self._store.transaction(now) as tx:
             ticket = self._acting_on(tx, ticket_id, actor)
             status = ticket.status
-            owner = self.is_admin(actor) or ticket.unit in actor.units
+            owner = self._holds(actor, ticket)
             signature = self._signature(actor, ticket)
             if kind == "info_request":
                 status = TicketStatus.WAITING_STUDENT
@@ -586,11 +586,15 @@ class TicketService:
             respond_by=self._local(ticket.respond_by),
         )
 
+    def _holds(self, actor: Actor, ticket: Ticket) -> bool:
+        """Whether `actor` acts for the unit holding `ticket` (admins act for any unit)."""
+        return self.is_admin(actor) or ticket.unit in actor.units
+
     def _owner_only(self, ticket: Ticket, actor: Actor, what: str) -> None:
         """Accepting, returning and committing a date are the owning unit's to do: the unit
         that handed the ticket on stays answerable (it may reply, or transfer again), but it
         cannot accept or refuse in the receiver's name."""
-        if self.is_admin(actor) or ticket.unit in actor.units:
+        if self._holds(actor, ticket):
             return
         raise NotAllowed(
             f"问题 {ticket.number} 已转给{self.unit_name(ticket.unit)}，只有该部门可以{what}；"
@@ -600,9 +604,7 @@ class TicketService:
     def _signature(self, actor: Actor, ticket: Ticket) -> str:
         """Who the student is told wrote: the acting unit (the owning one, unless only the
         first-ask unit that handed the ticket on acts), with the staff name if configured."""
-        acting = ticket.unit
-        if not self.is_admin(actor) and ticket.unit not in actor.units:
-            acting = ticket.accountable_unit
+        acting = ticket.unit if self._holds(actor, ticket) else ticket.accountable_unit
         unit = self.unit_name(acting, ticket.student.language)
         if self._settings.conversation.sign_with_staff_name and actor.name:
             return f"{unit} {actor.name}"
