@@ -8,6 +8,7 @@ from bot.conversation.messages import Button, Reply
 from bot.conversation.ports import MatchingView
 from bot.conversation.texts import STATE_NAMES, say
 from bot.conversation.views import excerpt, format_time_left
+from bot.tickets.errors import TicketNotFound
 from bot.tickets.model import StudentRef, Ticket, TicketStatus
 from bot.tickets.notices import format_deadline
 from bot.tickets.service import TicketService
@@ -61,17 +62,22 @@ class TicketDialogue:
 
     def still_open(self, ticket_id: int | None, student: StudentRef) -> Ticket | None:
         """The student's ticket `ticket_id` if it is still open, else None."""
+        ticket = self.owned(ticket_id, student)
+        return ticket if ticket is not None and ticket.status in _OPEN_STATES else None
+
+    def owned(self, ticket_id: int | None, student: StudentRef) -> Ticket | None:
+        """The student's ticket `ticket_id`, whatever its state, else None."""
         if ticket_id is None:
             return None
-        for ticket in self._tickets.for_student(student.channel, student.user_id):
-            if ticket.id == ticket_id and ticket.status in _OPEN_STATES:
-                return ticket
-        return None
-
-    def owned(self, ticket_id: int, student: StudentRef) -> Ticket | None:
-        """The student's ticket `ticket_id`, whatever its state, else None."""
-        tickets = self._tickets.for_student(student.channel, student.user_id, open_only=False)
-        return next((ticket for ticket in tickets if ticket.id == ticket_id), None)
+        try:
+            ticket = self._tickets.get(ticket_id)
+        except TicketNotFound:
+            return None
+        mine = (ticket.student.channel, ticket.student.user_id) == (
+            student.channel,
+            student.user_id,
+        )
+        return ticket if mine else None
 
     def follow_up(self, ticket: Ticket, student: StudentRef, text: str) -> Reply:
         """Relay what the student adds to the ticket's staff thread."""

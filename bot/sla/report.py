@@ -124,8 +124,7 @@ class Report:
     scope: str | None = None  # the one unit reported on, if the tickets were only its own
 
     def total_name(self, language: str) -> str:
-        names = _OVERALL_NAMES if self.scope is None else _TOTAL_NAMES
-        return names["en" if language == "en" else "zh"]
+        return _total_name(self.scope, language)
 
 
 def rates(unit: str, name: str, tickets: Iterable[Ticket], now: datetime) -> UnitRates:
@@ -191,8 +190,14 @@ def build_report(
         (rates(unit, unit_names.get(unit, unit), group, now) for unit, group in by_unit.items()),
         key=_league_key,
     )
-    overall = rates(OVERALL, (_OVERALL_NAMES if scope is None else _TOTAL_NAMES)["zh"], items, now)
+    overall = rates(OVERALL, _total_name(scope, "zh"), items, now)
     return Report(now, period, tuple(units), overall, scope)
+
+
+def _total_name(scope: str | None, language: str) -> str:
+    """The last row's name: the university's total, or the one reported unit's."""
+    names = _OVERALL_NAMES if scope is None else _TOTAL_NAMES
+    return names["en" if language == "en" else "zh"]
 
 
 def _league_key(row: UnitRates) -> tuple[float, float, float, int, str]:
